@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mtetag codecs: turn the tags of one page into an inline xarray value or a
+ * small blob, and back.
+ *
+ * This header and the codec-*.c files are kernel code that also compiles
+ * unchanged in userspace (tools/testing/mtetag supplies a seam header for the
+ * few kernel definitions they use), so they include nothing beyond
+ * <linux/types.h>, <linux/bitmap.h>, <linux/bits.h>, <linux/errno.h>,
+ * <linux/string.h> and <linux/kernel.h>, and they never allocate.
+ *
+ * Tag layout ("raw"): the format mte_save_page_tags() writes, MTETAG_NR_TAGS
+ * 4-bit tags packed two per byte, granule 2i in the low nibble of byte i.
+ */
+#ifndef _MM_MTETAG_CODEC_H
+#define _MM_MTETAG_CODEC_H
+
+#include <linux/types.h>
+
+#ifndef MTETAG_GRANULE_SIZE
+#define MTETAG_GRANULE_SIZE	16
+#endif
+#define MTETAG_TAG_BITS		4
+#define MTETAG_NR_TAGS		(PAGE_SIZE / MTETAG_GRANULE_SIZE)
+#define MTETAG_RAW_SIZE		(MTETAG_NR_TAGS * MTETAG_TAG_BITS / 8)
+
+/*
+ * Largest inline value: xa_mk_value() takes at most LONG_MAX, so an inline
+ * encoding has 63 bits. Inline values are self-describing (the codec that
+ * wrote one can be told from the value), and 0 means "all tags zero".
+ */
+#define MTETAG_INLINE_MAX	((unsigned long)LONG_MAX)
+#define MTETAG_INLINE_ZERO	0UL
+
+/*
+ * Codec identifiers. The numbers are stored in blobs and inline values:
+ * never renumber, only append. ZERO is not selectable: zero elision always
+ * applies (except to RAW, which is upstream's format to the byte).
+ */
+enum mtetag_codec {
+	MTETAG_CODEC_ZERO,	/* all tags zero: inline value 0, no payload */
+	MTETAG_CODEC_RUNS,	/* few runs of equal tags: inline value */
+	MTETAG_CODEC_COMPACT,	/* many runs: entropy-coded blob */
+	MTETAG_CODEC_RAW,	/* MTETAG_RAW_SIZE bytes, as upstream */
+	MTETAG_CODEC_ZSTD,	/* lib/zstd, for comparison */
+	MTETAG_NR_CODECS,
+	/* Not a format: a policy that keeps the smallest of the above. */
+	MTETAG_CODEC_AUTO = MTETAG_NR_CODECS,
+};
+
+/*
+ * A stored non-raw blob: a 2-byte header, then the codec's payload.
+ * Raw blobs are stored headerless (exactly MTETAG_RAW_SIZE bytes, like
+ * upstream's kmalloc) and marked in the xarray instead.
+ */
+struct mtetag_blob {
+	u8 codec;		/* enum mtetag_codec */
+	u8 len;			/* payload bytes in data[] */
+	u8 data[];
+};
+#define MTETAG_BLOB_HDR		sizeof(struct mtetag_blob)
+/* Non-raw payloads longer than this are never stored: raw is smaller. */
+#define MTETAG_BLOB_PAYLOAD_MAX	min_t(unsigned int, 255, MTETAG_RAW_SIZE - MTETAG_BLOB_HDR)
+
+/**
+ * struct mtetag_enc - result of encoding one page's tags
+ * @codec: codec that produced the result (never MTETAG_CODEC_AUTO)
+ * @is_inline: true if @value holds the whole encoding (no allocation needed)
+ * @value: the inline value, <= MTETAG_INLINE_MAX, valid if @is_inline
+ * @len: payload bytes in @buf, valid if !@is_inline (MTETAG_RAW_SIZE for raw)
+ * @buf: the payload (for non-raw codecs: without the struct mtetag_blob header)
+ */
+struct mtetag_enc {
+	enum mtetag_codec codec;
+	bool is_inline;
+	unsigned long value;
+	unsigned int len;
+	u8 buf[MTETAG_RAW_SIZE];
+};
+
+/**
+ * mtetag_encode() - encode the tags of one page
+ * @policy: codec to use, or MTETAG_CODEC_AUTO for the smallest result
+ * @tags: MTETAG_RAW_SIZE bytes of tags in raw layout
+ * @enc: result
+ *
+ * Never fails: a codec that cannot represent the page (too many runs for
+ * RUNS, incompressible for COMPACT or ZSTD) falls back to RAW. Does not
+ * allocate and does not sleep.
+ */
+void mtetag_encode(enum mtetag_codec policy, const u8 *tags,
+		   struct mtetag_enc *enc);
+
+/**
+ * mtetag_decode_inline() - decode an inline value
+ * @value: a value produced by mtetag_encode() with is_inline set
+ * @tags: MTETAG_RAW_SIZE bytes of output, raw layout
+ *
+ * Atomic-safe: no allocation, no sleeping.
+ * Return: 0, or -EINVAL if @value is not a valid inline encoding (@tags is
+ * then undefined).
+ */
+int mtetag_decode_inline(unsigned long value, u8 *tags);
+
+/**
+ * mtetag_decode() - decode a blob payload
+ * @codec: the codec recorded with the blob (RAW for headerless raw blobs)
+ * @payload: the payload bytes
+ * @len: number of payload bytes
+ * @tags: MTETAG_RAW_SIZE bytes of output, raw layout
+ *
+ * Atomic-safe: no allocation, no sleeping. Never reads outside
+ * @payload[0..@len) nor writes outside @tags, whatever the input.
+ * Return: 0, or -EINVAL for a malformed payload or an unknown codec.
+ */
+int mtetag_decode(enum mtetag_codec codec, const u8 *payload,
+		  unsigned int len, u8 *tags);
+
+/**
+ * mtetag_inline_codec() - which codec wrote an inline value
+ * @value: an inline value
+ *
+ * Return: MTETAG_CODEC_ZERO, MTETAG_CODEC_RUNS, ... (for statistics).
+ */
+enum mtetag_codec mtetag_inline_codec(unsigned long value);
+
+/* Names as sysfs shows them, indexed by enum mtetag_codec (AUTO included). */
+extern const char * const mtetag_codec_names[MTETAG_NR_CODECS + 1];
+
+/* Whether a codec can be selected (ZSTD may be compiled out or unready). */
+bool mtetag_codec_available(enum mtetag_codec codec);
+
+/*
+ * ZSTD keeps preallocated per-CPU compression and decompression workspaces
+ * so that decode stays atomic-safe. mtetag_zstd_init() may sleep; until it
+ * has succeeded, mtetag_codec_available(MTETAG_CODEC_ZSTD) is false.
+ */
+int mtetag_zstd_init(void);
+void mtetag_zstd_exit(void);
+
+#endif /* _MM_MTETAG_CODEC_H */
