@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mtetag: build, boot and test a Linux 6.12 kernel with the mtetag overlay
+# under QEMU's MTE emulation. See README.md.
+#
+#   make run      build, boot, swap tagged memory out and back, show the store
+#   make test     host tests, style gates, KUnit and in-guest tests on the
+#                 mtetag, debug and baseline kernels; ends 'N passed, N failed'
+#   make shell    interactive guest on the mtetag kernel
+#
+# Build output goes to build/ (ignored); the unpacked kernel source, the
+# guest's packages and ccache live in $(MTETAG_CACHE), shared by all clones.
+
+BUILD		?= $(CURDIR)/build
+MTETAG_CACHE	?= $(HOME)/.cache/mtetag
+SRC		:= $(BUILD)/src
+SWAP		?= disk
+export MTETAG_CACHE
+export MTETAG_BUILD := $(BUILD)
+
+KERNEL_mtetag	:= $(BUILD)/kernel-mtetag/arch/arm64/boot/Image
+INITRD		:= $(BUILD)/guest/initrd.cpio.gz
+
+.PHONY: all deps tree kernels kernel-baseline kernel-mtetag kernel-debug \
+	initramfs run test shell host-test check bench bench-codec soak \
+	patches clean distclean help
+
+all: run
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/tree.sh mtetag $(SRC) >/dev/null
+
+kernel-baseline: deps
+	@scripts/kbuild.sh baseline "$$(scripts/tree.sh pristine)" $(BUILD)/kernel-baseline
+
+kernel-mtetag kernel-debug: kernel-%: tree
+	@scripts/kbuild.sh $* $(SRC) $(BUILD)/kernel-$*
+
+kernels: kernel-mtetag kernel-baseline kernel-debug
+
+initramfs: tree
+	@scripts/initramfs.sh $(BUILD)/guest $(SRC)
+
+run: kernel-mtetag initramfs
+	@scripts/demo.sh $(KERNEL_mtetag) $(INITRD) $(BUILD)/logs/run.log $(SWAP)
+
+shell: kernel-mtetag initramfs
+	@scripts/qemu.sh $(KERNEL_mtetag) $(INITRD) shell /dev/null $(SWAP)
+
+host-test: deps
+	@scripts/host-test.sh
+
+test: deps
+	@scripts/test.sh
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	@echo "the shared cache $(MTETAG_CACHE) is kept; remove it by hand if wanted"

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kbuild.sh CONFIG SRC OBJ [make args...]
+#
+# Configure (only when the fragments changed) and build an arm64 kernel
+# out of tree: allnoconfig + configs/base.config + configs/CONFIG.config,
+# then check that every option the fragments ask for really is set, since
+# Kconfig silently drops options whose dependencies are missing.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cfg=$1 src=$2 obj=$3
+shift 3
+cache=${MTETAG_CACHE:-$HOME/.cache/mtetag}
+
+say() { echo "kbuild[$cfg]: $*" >&2; }
+die() { echo "kbuild[$cfg]: ERROR: $*" >&2; exit 1; }
+
+frags="$top/configs/base.config"
+case $cfg in
+baseline) frags="$frags $top/configs/baseline.config" ;;
+mtetag) frags="$frags $top/configs/mtetag.config" ;;
+debug) frags="$frags $top/configs/mtetag.config $top/configs/debug.config" ;;
+*) die "unknown configuration '$cfg' (baseline, mtetag, debug)" ;;
+esac
+
+export CCACHE_DIR=$cache/ccache
+# Clones live at different paths: hash paths relative to the build folder.
+export CCACHE_BASEDIR=${MTETAG_BUILD:-$top/build}
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+jobs=${JOBS:-$(($(nproc) + 1))}
+kmake=(make -s -C "$src" O="$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	CC="ccache aarch64-linux-gnu-gcc" HOSTCC="ccache gcc" -j"$jobs")
+
+mkdir -p "$obj"
+want=$(cat $frags | sha256sum | cut -c1-16)
+if [ "$(cat "$obj/.mtetag-config" 2>/dev/null)" != "$want" ] || [ ! -f "$obj/.config" ]; then
+	say "configuring from $(echo $frags | xargs -n1 basename | xargs)"
+	cat $frags > "$obj/mtetag-fragments.config"
+	"${kmake[@]}" KCONFIG_ALLCONFIG="$obj/mtetag-fragments.config" allnoconfig >/dev/null
+	missing=$(grep -h '^CONFIG_' $frags | while IFS= read -r line; do
+		grep -qxF "$line" "$obj/.config" || echo "$line"
+	done)
+	[ -z "$missing" ] || die "options not set (missing dependencies?): $(echo $missing)"
+	echo "$want" > "$obj/.mtetag-config"
+fi
+say "building Image $*"
+"${kmake[@]}" Image "$@"
+say "ok: $obj/arch/arm64/boot/Image"
