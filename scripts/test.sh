@@ -7,7 +7,8 @@
 #   1. host tests (no kernel): codecs, mtetag-stat
 #   2. style and static-analysis gates ('make check'), when present
 #   3. build the mtetag, baseline and debug kernels and the initramfs
-#   4. boot each under QEMU with MTE: KUnit (mtetag kernels) and the
+#   4. negative control: on Debian's broken QEMU 7.2 the run must fail
+#   5. boot each under QEMU with MTE: KUnit (mtetag kernels) and the
 #      in-guest tests; the baseline kernel runs the same tag-preservation
 #      tests, proving the suite is not tuned to mtetag
 #
@@ -76,6 +77,14 @@ boot() {
 	add_counts "$logs/$name.log.counts"
 }
 has() { [[ " ${built[*]} " == *" $1 "* ]]; }
+
+if has baseline && [ -z "${TEST_BOOTS:-}" ]; then
+	echo "== negative control: Debian's QEMU 7.2 must fail the run [$(elapsed)]"
+	"$top/scripts/negative-control.sh" "$build/kernel-baseline/arch/arm64/boot/Image" \
+		"$build/guest/initrd.cpio.gz" "$logs/negative.counts" ||
+		failed_steps+=("negative control")
+	add_counts "$logs/negative.counts"
+fi
 
 has mtetag && boot mtetag-disk mtetag disk "--kunit --expect-tests" env KVM_NESTED=1
 has mtetag && boot mtetag-zram mtetag zram "--expect-tests" env
