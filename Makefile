@@ -59,6 +59,9 @@ host-test: deps
 test: deps
 	@scripts/test.sh
 
+check: tree
+	@scripts/check.sh
+
 clean:
 	rm -rf $(BUILD)
 

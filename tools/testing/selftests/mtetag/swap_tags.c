@@ -79,7 +79,8 @@ int main(int argc, char **argv)
 			while_out = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-n PAGES] [-s SEED] [-p PATTERN] [-x COMMAND]\n",
+			fprintf(stderr,
+				"usage: %s [-n PAGES] [-s SEED] [-p PATTERN] [-x COMMAND]\n",
 				argv[0]);
 			return KSFT_FAIL;
 		}
