@@ -15,6 +15,7 @@
 #ifndef _MM_MTETAG_CODEC_H
 #define _MM_MTETAG_CODEC_H
 
+#include <linux/string.h>
 #include <linux/types.h>
 
 #ifndef MTETAG_GRANULE_SIZE
@@ -58,6 +59,7 @@ struct mtetag_blob {
 	u8 len;			/* payload bytes in data[] */
 	u8 data[];
 };
+
 #define MTETAG_BLOB_HDR		sizeof(struct mtetag_blob)
 /* Non-raw payloads longer than this are never stored: raw is smaller. */
 #define MTETAG_BLOB_PAYLOAD_MAX	min_t(unsigned int, 255, MTETAG_RAW_SIZE - MTETAG_BLOB_HDR)
@@ -137,5 +139,68 @@ bool mtetag_codec_available(enum mtetag_codec codec);
  */
 int mtetag_zstd_init(void);
 void mtetag_zstd_exit(void);
+
+/*
+ * Inline value formats, told apart by bits 62:61 (value 0 is the zero page):
+ * 00 RUNS (codec-runs.c), 10 COMPACT payload of at most 7 bytes held
+ * inline (codec.c), 01 and 11 reserved.
+ */
+#define MTETAG_INLINE_FMT_SHIFT	61
+#define MTETAG_INLINE_FMT_RUNS	0UL
+#define MTETAG_INLINE_FMT_COMPACT	2UL
+#define MTETAG_INLINE_COMPACT_MAX	7	/* payload bytes held inline */
+
+/* Tag of granule @i in raw layout. */
+static inline unsigned int mtetag_get_tag(const u8 *tags, unsigned int i)
+{
+	return (tags[i / 2] >> ((i & 1) * MTETAG_TAG_BITS)) & 0xf;
+}
+
+/* Length of the run of equal tags starting at granule @i. */
+static inline unsigned int mtetag_run_len(const u8 *tags, unsigned int i)
+{
+	unsigned int tag = mtetag_get_tag(tags, i);
+	unsigned int j = i + 1;
+
+	/* Compare whole bytes where both nibbles belong to the run. */
+	if (j < MTETAG_NR_TAGS && (j & 1) && mtetag_get_tag(tags, j) == tag)
+		j++;
+	while (j + 1 < MTETAG_NR_TAGS && tags[j / 2] == tag * 0x11)
+		j += 2;
+	while (j < MTETAG_NR_TAGS && mtetag_get_tag(tags, j) == tag)
+		j++;
+	return j - i;
+}
+
+/* Set granules [@start, @start + @len) of @tags to @tag. */
+static inline void mtetag_fill_run(u8 *tags, unsigned int start,
+				   unsigned int len, unsigned int tag)
+{
+	unsigned int end = start + len;
+
+	if (start & 1) {
+		tags[start / 2] = (tags[start / 2] & 0x0f) | (tag << 4);
+		start++;
+	}
+	if (start < end && (end & 1)) {
+		end--;
+		tags[end / 2] = (tags[end / 2] & 0xf0) | tag;
+	}
+	if (start < end)
+		memset(tags + start / 2, tag * 0x11, (end - start) / 2);
+}
+
+/*
+ * Per-codec entry points, used by codec.c and the host tests; the store
+ * calls only mtetag_encode() and the decoders above. Encoders return 0 or
+ * -E2BIG when the codec cannot hold the page.
+ */
+int mtetag_runs_encode(const u8 *tags, unsigned long *value);
+int mtetag_runs_decode(unsigned long value, u8 *tags);
+int mtetag_compact_encode(const u8 *tags, u8 *buf, unsigned int *len);
+int mtetag_compact_decode(const u8 *payload, unsigned int len, u8 *tags);
+int mtetag_zstd_encode(const u8 *tags, u8 *buf, unsigned int *len);
+int mtetag_zstd_decode(const u8 *payload, unsigned int len, u8 *tags);
+bool mtetag_zstd_ready(void);
 
 #endif /* _MM_MTETAG_CODEC_H */

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mtetag codec dispatch: policy handling for mtetag_encode(), and decoding
+ * of inline values and blobs by the codec that wrote them.
+ *
+ * Inline values (see codec.h for the format bits): 0 is the zero page, RUNS
+ * values hold up to six runs (codec-runs.c), and a COMPACT payload of at
+ * most MTETAG_INLINE_COMPACT_MAX bytes is held inline too, as
+ *
+ *   bits  0..55  payload bytes, byte i at bits 8i..8i+7
+ *   bits 56..58  payload length (0..7)
+ *   bits 59..60  0
+ *   bits 61..62  MTETAG_INLINE_FMT_COMPACT (10)
+ *
+ * so that pages of more than six but regular runs (fixed size classes) need
+ * no allocation either.
+ */
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include "codec.h"
+
+#define INLINE_COMPACT_LEN_SHIFT	56
+#define INLINE_COMPACT_LEN_MASK		0x7UL
+#define INLINE_COMPACT_RSVD_MASK	(0x3UL << 59)
+
+const char * const mtetag_codec_names[MTETAG_NR_CODECS + 1] = {
+	[MTETAG_CODEC_ZERO] = "zero",
+	[MTETAG_CODEC_RUNS] = "runs",
+	[MTETAG_CODEC_COMPACT] = "compact",
+	[MTETAG_CODEC_RAW] = "raw",
+	[MTETAG_CODEC_ZSTD] = "zstd",
+	[MTETAG_CODEC_AUTO] = "auto",
+};
+EXPORT_SYMBOL_GPL(mtetag_codec_names);
+
+/**
+ * mtetag_codec_available() - whether a codec can be selected as policy
+ * @codec: a codec or MTETAG_CODEC_AUTO
+ *
+ * ZERO is never selectable (zero elision always applies); ZSTD only once
+ * mtetag_zstd_init() has succeeded, and never if compiled out.
+ * Return: true if mtetag_encode() accepts @codec as its policy.
+ */
+bool mtetag_codec_available(enum mtetag_codec codec)
+{
+	switch (codec) {
+	case MTETAG_CODEC_RUNS:
+	case MTETAG_CODEC_COMPACT:
+	case MTETAG_CODEC_RAW:
+	case MTETAG_CODEC_AUTO:
+		return true;
+	case MTETAG_CODEC_ZSTD:
+		return IS_ENABLED(CONFIG_MTETAG_ZSTD) && mtetag_zstd_ready();
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_GPL(mtetag_codec_available);
+
+#if !IS_ENABLED(CONFIG_MTETAG_ZSTD)
+/* ZSTD compiled out: the codec is never available. */
+int mtetag_zstd_init(void)
+{
+	return -EOPNOTSUPP;
+}
+
+void mtetag_zstd_exit(void)
+{
+}
+#endif
+
+static void mtetag_encode_inline(struct mtetag_enc *enc,
+				 enum mtetag_codec codec, unsigned long value)
+{
+	enc->codec = codec;
+	enc->is_inline = true;
+	enc->value = value;
+	enc->len = 0;
+}
+
+static void mtetag_encode_raw(const u8 *tags, struct mtetag_enc *enc)
+{
+	enc->codec = MTETAG_CODEC_RAW;
+	enc->is_inline = false;
+	enc->value = 0;
+	enc->len = MTETAG_RAW_SIZE;
+	memcpy(enc->buf, tags, MTETAG_RAW_SIZE);
+}
+
+static bool mtetag_encode_runs(const u8 *tags, struct mtetag_enc *enc)
+{
+	unsigned long value;
+
+	if (mtetag_runs_encode(tags, &value))
+		return false;
+	mtetag_encode_inline(enc, MTETAG_CODEC_RUNS, value);
+	return true;
+}
+
+/* COMPACT into @enc, inline if the payload is short enough. */
+static bool mtetag_encode_compact(const u8 *tags, struct mtetag_enc *enc)
+{
+	unsigned long value;
+	unsigned int len, i;
+
+	if (mtetag_compact_encode(tags, enc->buf, &len))
+		return false;
+	if (len <= MTETAG_INLINE_COMPACT_MAX) {
+		value = MTETAG_INLINE_FMT_COMPACT << MTETAG_INLINE_FMT_SHIFT |
+			(unsigned long)len << INLINE_COMPACT_LEN_SHIFT;
+		for (i = 0; i < len; i++)
+			value |= (unsigned long)enc->buf[i] << (8 * i);
+		mtetag_encode_inline(enc, MTETAG_CODEC_COMPACT, value);
+		return true;
+	}
+	enc->codec = MTETAG_CODEC_COMPACT;
+	enc->is_inline = false;
+	enc->value = 0;
+	enc->len = len;
+	return true;
+}
+
+static bool mtetag_encode_zstd(const u8 *tags, struct mtetag_enc *enc)
+{
+	if (!IS_ENABLED(CONFIG_MTETAG_ZSTD) ||
+	    mtetag_zstd_encode(tags, enc->buf, &enc->len))
+		return false;
+	enc->codec = MTETAG_CODEC_ZSTD;
+	enc->is_inline = false;
+	enc->value = 0;
+	return true;
+}
+
+/* Bytes a result occupies beside its xarray slot. */
+static unsigned int mtetag_enc_size(const struct mtetag_enc *enc)
+{
+	if (enc->is_inline)
+		return 0;
+	if (enc->codec == MTETAG_CODEC_RAW)
+		return MTETAG_RAW_SIZE;
+	return MTETAG_BLOB_HDR + enc->len;
+}
+
+/*
+ * AUTO: the smallest of RUNS, COMPACT and RAW. RUNS is tried first since
+ * an inline result cannot be beaten; on a tie COMPACT loses to RAW, which
+ * decodes with a memcpy. ZSTD is never smaller than COMPACT on tags and
+ * much slower, so it is not tried.
+ */
+static void mtetag_encode_auto(const u8 *tags, struct mtetag_enc *enc)
+{
+	if (mtetag_encode_runs(tags, enc))
+		return;
+	if (mtetag_encode_compact(tags, enc) &&
+	    mtetag_enc_size(enc) < MTETAG_RAW_SIZE)
+		return;
+	mtetag_encode_raw(tags, enc);
+}
+
+/**
+ * mtetag_encode() - encode the tags of one page
+ * @policy: codec to use, or MTETAG_CODEC_AUTO for the smallest result
+ * @tags: MTETAG_RAW_SIZE bytes of tags in raw layout
+ * @enc: result
+ *
+ * Never fails: a codec that cannot represent the page (too many runs for
+ * RUNS, incompressible for COMPACT or ZSTD, ZSTD not ready) falls back to
+ * RAW. Pages of zero tags become the inline value 0 under every policy but
+ * RAW. Does not allocate and does not sleep.
+ */
+void mtetag_encode(enum mtetag_codec policy, const u8 *tags,
+		   struct mtetag_enc *enc)
+{
+	if (policy != MTETAG_CODEC_RAW && !memchr_inv(tags, 0, MTETAG_RAW_SIZE)) {
+		mtetag_encode_inline(enc, MTETAG_CODEC_ZERO, MTETAG_INLINE_ZERO);
+		return;
+	}
+
+	switch (policy) {
+	case MTETAG_CODEC_RUNS:
+		if (mtetag_encode_runs(tags, enc))
+			return;
+		break;
+	case MTETAG_CODEC_COMPACT:
+		if (mtetag_encode_compact(tags, enc))
+			return;
+		break;
+	case MTETAG_CODEC_ZSTD:
+		if (mtetag_encode_zstd(tags, enc))
+			return;
+		break;
+	case MTETAG_CODEC_AUTO:
+		mtetag_encode_auto(tags, enc);
+		return;
+	case MTETAG_CODEC_ZERO:
+	case MTETAG_CODEC_RAW:
+		break;
+	default:
+		WARN_ON_ONCE(1);
+		break;
+	}
+	mtetag_encode_raw(tags, enc);
+}
+EXPORT_SYMBOL_GPL(mtetag_encode);
+
+static int mtetag_decode_inline_compact(unsigned long value, u8 *tags)
+{
+	u8 payload[MTETAG_INLINE_COMPACT_MAX];
+	unsigned int len, i;
+
+	len = (value >> INLINE_COMPACT_LEN_SHIFT) & INLINE_COMPACT_LEN_MASK;
+	if (value & INLINE_COMPACT_RSVD_MASK)
+		return -EINVAL;
+	/* Bytes beyond @len must be zero: one value per payload. */
+	if (len < MTETAG_INLINE_COMPACT_MAX &&
+	    (value & GENMASK(INLINE_COMPACT_LEN_SHIFT - 1, 8 * len)))
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		payload[i] = value >> (8 * i);
+	return mtetag_compact_decode(payload, len, tags);
+}
+
+/**
+ * mtetag_decode_inline() - decode an inline value
+ * @value: a value produced by mtetag_encode() with is_inline set
+ * @tags: MTETAG_RAW_SIZE bytes of output, raw layout
+ *
+ * Atomic-safe: no allocation, no sleeping.
+ * Return: 0, or -EINVAL if @value is not a valid inline encoding (@tags is
+ * then undefined).
+ */
+int mtetag_decode_inline(unsigned long value, u8 *tags)
+{
+	if (value == MTETAG_INLINE_ZERO) {
+		memset(tags, 0, MTETAG_RAW_SIZE);
+		return 0;
+	}
+	if (value > MTETAG_INLINE_MAX)
+		return -EINVAL;
+	switch (value >> MTETAG_INLINE_FMT_SHIFT) {
+	case MTETAG_INLINE_FMT_RUNS:
+		return mtetag_runs_decode(value, tags);
+	case MTETAG_INLINE_FMT_COMPACT:
+		return mtetag_decode_inline_compact(value, tags);
+	default:
+		return -EINVAL;
+	}
+}
+EXPORT_SYMBOL_GPL(mtetag_decode_inline);
+
+/**
+ * mtetag_decode() - decode a blob payload
+ * @codec: the codec recorded with the blob (RAW for headerless raw blobs)
+ * @payload: the payload bytes
+ * @len: number of payload bytes
+ * @tags: MTETAG_RAW_SIZE bytes of output, raw layout
+ *
+ * Atomic-safe: no allocation, no sleeping. Never reads outside
+ * @payload[0..@len) nor writes outside @tags, whatever the input.
+ * Return: 0, or -EINVAL for a malformed payload or an unknown codec (ZERO
+ * and RUNS have no blob form).
+ */
+int mtetag_decode(enum mtetag_codec codec, const u8 *payload,
+		  unsigned int len, u8 *tags)
+{
+	switch (codec) {
+	case MTETAG_CODEC_RAW:
+		if (len != MTETAG_RAW_SIZE)
+			return -EINVAL;
+		memcpy(tags, payload, MTETAG_RAW_SIZE);
+		return 0;
+	case MTETAG_CODEC_COMPACT:
+		if (len > MTETAG_BLOB_PAYLOAD_MAX)
+			return -EINVAL;
+		return mtetag_compact_decode(payload, len, tags);
+	case MTETAG_CODEC_ZSTD:
+		if (!IS_ENABLED(CONFIG_MTETAG_ZSTD))
+			return -EINVAL;
+		return mtetag_zstd_decode(payload, len, tags);
+	default:
+		return -EINVAL;
+	}
+}
+EXPORT_SYMBOL_GPL(mtetag_decode);
+
+/**
+ * mtetag_inline_codec() - which codec wrote an inline value
+ * @value: an inline value
+ *
+ * Return: MTETAG_CODEC_ZERO, MTETAG_CODEC_RUNS or MTETAG_CODEC_COMPACT; for
+ * a value no codec writes, MTETAG_NR_CODECS.
+ */
+enum mtetag_codec mtetag_inline_codec(unsigned long value)
+{
+	if (value == MTETAG_INLINE_ZERO)
+		return MTETAG_CODEC_ZERO;
+	if (value > MTETAG_INLINE_MAX)
+		return MTETAG_NR_CODECS;
+	switch (value >> MTETAG_INLINE_FMT_SHIFT) {
+	case MTETAG_INLINE_FMT_RUNS:
+		return MTETAG_CODEC_RUNS;
+	case MTETAG_INLINE_FMT_COMPACT:
+		return MTETAG_CODEC_COMPACT;
+	default:
+		return MTETAG_NR_CODECS;
+	}
+}
+EXPORT_SYMBOL_GPL(mtetag_inline_codec);
