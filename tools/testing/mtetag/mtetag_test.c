@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of the mtetag codecs (mm/mtetag/codec*.c, compiled unchanged).
+ * Prints one TAP line per test and "N passed, N failed" at the end; exits
+ * non-zero on any failure. Built with ASan and UBSan by "make test".
+ */
+#include "codecs.c"
+#include "corpus/corpus.h"
+
+#define NR_POLICIES	5
+static const enum mtetag_codec policies[NR_POLICIES] = {
+	MTETAG_CODEC_RUNS, MTETAG_CODEC_COMPACT, MTETAG_CODEC_RAW,
+	MTETAG_CODEC_ZSTD, MTETAG_CODEC_AUTO,
+};
+
+static unsigned int nr_tests, nr_failed;
+static char fail_msg[512];
+
+/* Record the first failure of a test; the test reports it at the end. */
+#define CHECK(cond, fmt, ...) ({					\
+	bool __ok = (cond);						\
+	if (!__ok && !fail_msg[0])					\
+		snprintf(fail_msg, sizeof(fail_msg), "%s:%d: " fmt,	\
+			 __FILE__, __LINE__, ##__VA_ARGS__);		\
+	__ok;								\
+})
+
+static void report(const char *name)
+{
+	nr_tests++;
+	if (fail_msg[0]) {
+		nr_failed++;
+		printf("not ok %u - %s\n# %s\n", nr_tests, name, fail_msg);
+	} else {
+		printf("ok %u - %s\n", nr_tests, name);
+	}
+	fflush(stdout);
+	fail_msg[0] = 0;
+}
+
+/* Stored size: inline 0, raw MTETAG_RAW_SIZE, else header + payload. */
+static unsigned int stored_size(const struct mtetag_enc *enc)
+{
+	if (enc->is_inline)
+		return 0;
+	if (enc->codec == MTETAG_CODEC_RAW)
+		return MTETAG_RAW_SIZE;
+	return MTETAG_BLOB_HDR + enc->len;
+}
+
+/*
+ * Decode @enc from an exactly-sized heap copy (so ASan sees over-reads)
+ * into a poisoned buffer and compare with @tags.
+ */
+static bool decode_matches(const struct mtetag_enc *enc, const u8 *tags)
+{
+	u8 out[MTETAG_RAW_SIZE];
+	u8 *copy;
+	int ret;
+
+	memset(out, 0xa5, sizeof(out));
+	if (enc->is_inline) {
+		ret = mtetag_decode_inline(enc->value, out);
+	} else {
+		copy = malloc(enc->len ? enc->len : 1);
+		memcpy(copy, enc->buf, enc->len);
+		ret = mtetag_decode(enc->codec, copy, enc->len, out);
+		free(copy);
+	}
+	return !ret && !memcmp(out, tags, MTETAG_RAW_SIZE);
+}
+
+/* Encode with @policy, check the result's invariants and round trip. */
+static bool check_page(enum mtetag_codec policy, const u8 *tags,
+		       struct mtetag_enc *enc)
+{
+	u8 copy[MTETAG_RAW_SIZE];
+	bool zero = !memchr_inv(tags, 0, MTETAG_RAW_SIZE);
+
+	memcpy(copy, tags, sizeof(copy));
+	memset(enc, 0x5a, sizeof(*enc));
+	mtetag_encode(policy, tags, enc);
+	if (!CHECK(!memcmp(copy, tags, sizeof(copy)), "input changed") ||
+	    !CHECK(enc->codec < MTETAG_NR_CODECS, "codec %d", enc->codec) ||
+	    !CHECK(!enc->is_inline || enc->value <= MTETAG_INLINE_MAX,
+		   "inline value %#lx", enc->value) ||
+	    !CHECK(enc->is_inline || enc->codec == MTETAG_CODEC_RAW ||
+		   enc->len <= MTETAG_BLOB_PAYLOAD_MAX, "len %u", enc->len) ||
+	    !CHECK(enc->codec != MTETAG_CODEC_RAW ||
+		   (!enc->is_inline && enc->len == MTETAG_RAW_SIZE),
+		   "raw len %u", enc->len) ||
+	    !CHECK(stored_size(enc) <= MTETAG_RAW_SIZE, "size %u",
+		   stored_size(enc)) ||
+	    !CHECK(!zero || policy == MTETAG_CODEC_RAW ||
+		   (enc->is_inline && enc->value == MTETAG_INLINE_ZERO),
+		   "zero page not elided") ||
+	    !CHECK(policy == MTETAG_CODEC_AUTO || enc->codec == policy ||
+		   enc->codec == MTETAG_CODEC_RAW ||
+		   (zero && enc->codec == MTETAG_CODEC_ZERO),
+		   "policy %d gave codec %d", policy, enc->codec) ||
+	    !CHECK(!enc->is_inline ||
+		   mtetag_inline_codec(enc->value) == enc->codec,
+		   "inline_codec %d vs %d", mtetag_inline_codec(enc->value),
+		   enc->codec) ||
+	    !CHECK(decode_matches(enc, tags), "round trip, policy %d codec %d",
+		   policy, enc->codec))
+		return false;
+	return true;
+}
+
+static void set_runs(u8 *page, const unsigned int *start, const u8 *tag,
+		     unsigned int k)
+{
+	unsigned int r, i;
+
+	for (r = 0; r < k; r++) {
+		unsigned int end = r + 1 < k ? start[r + 1] : MTETAG_NR_TAGS;
+
+		for (i = start[r]; i < end; i++)
+			corpus_set_tag(page, i, tag[r]);
+	}
+}
+
+/* RUNS must hold the page inline, and AUTO/COMPACT round trip it. */
+static bool check_few_runs(const u8 *page)
+{
+	struct mtetag_enc enc;
+	unsigned long v;
+
+	if (!CHECK(!mtetag_runs_encode(page, &v), "runs_encode refused") ||
+	    !CHECK(v <= MTETAG_INLINE_MAX, "value %#lx", v) ||
+	    !check_page(MTETAG_CODEC_RUNS, page, &enc) ||
+	    !CHECK(enc.is_inline, "RUNS not inline") ||
+	    !check_page(MTETAG_CODEC_AUTO, page, &enc) ||
+	    !CHECK(enc.is_inline, "AUTO not inline"))
+		return false;
+	return true;
+}
+
+static void test_single_runs(void)
+{
+	u8 page[MTETAG_RAW_SIZE];
+	struct mtetag_enc enc;
+	unsigned int t;
+
+	for (t = 0; t < 16; t++) {
+		memset(page, t * 0x11, sizeof(page));
+		if (!check_few_runs(page) ||
+		    !check_page(MTETAG_CODEC_COMPACT, page, &enc) ||
+		    !CHECK(!t == (enc.value == 0 && enc.is_inline), "tag %u", t))
+			break;
+	}
+	report("every single-run page: RUNS, AUTO, COMPACT round trip");
+}
+
+static void test_two_runs(void)
+{
+	u8 page[MTETAG_RAW_SIZE], tag[2];
+	unsigned int start[2] = { 0, 0 }, b, t0, t1, n = 0;
+	struct mtetag_enc enc;
+
+	for (b = 1; b < MTETAG_NR_TAGS; b++)
+		for (t0 = 0; t0 < 16; t0++)
+			for (t1 = 0; t1 < 16; t1++) {
+				if (t0 == t1)
+					continue;
+				start[1] = b;
+				tag[0] = t0;
+				tag[1] = t1;
+				set_runs(page, start, tag, 2);
+				if (!check_few_runs(page) ||
+				    !check_page(MTETAG_CODEC_COMPACT, page, &enc))
+					goto out;
+				n++;
+			}
+out:
+	CHECK(n == 255 * 16 * 15, "%u pages", n);
+	report("every 2-run page (255 boundaries x 240 tag pairs)");
+}
+
+/* All boundary pairs of 3 runs, with tags walking through all codes. */
+static void test_three_runs(void)
+{
+	u8 page[MTETAG_RAW_SIZE], tag[3];
+	unsigned int start[3] = { 0 }, b1, b2, n = 0;
+
+	for (b1 = 1; b1 < MTETAG_NR_TAGS; b1++)
+		for (b2 = b1 + 1; b2 < MTETAG_NR_TAGS; b2++) {
+			start[1] = b1;
+			start[2] = b2;
+			tag[0] = n & 15;
+			tag[1] = (tag[0] + 1 + (n / 16) % 15) & 15;
+			tag[2] = (tag[1] + 1 + (n / 240) % 15) & 15;
+			set_runs(page, start, tag, 3);
+			if (!check_few_runs(page))
+				goto out;
+			n++;
+		}
+out:
+	CHECK(n == 255 * 254 / 2, "%u pages", n);
+	report("every 3-run boundary pair, tags varied");
+}
+
+/*
+ * Every inline shape class: k = 1..6 runs at the extremes (boundaries
+ * packed at either end, largest tag differences) and at random; k = 7
+ * must be refused by RUNS and still round trip under AUTO.
+ */
+static void test_run_shapes(void)
+{
+	u8 page[MTETAG_RAW_SIZE], tag[7];
+	unsigned int start[7], k, r, i;
+	u64 seed = 42;
+	struct mtetag_enc enc;
+	unsigned long v;
+
+	for (k = 1; k <= 7; k++) {
+		for (i = 0; i < 4 + 3000; i++) {
+			start[0] = 0;
+			for (r = 1; r < k; r++)
+				start[r] = i == 0 ? r : i == 1 ?
+					MTETAG_NR_TAGS - k + r : 0;
+			for (r = 0; r < k; r++)
+				tag[r] = i & 2 ? (r ? (tag[r - 1] + 15) & 15 : 15) :
+					 (r ? (tag[r - 1] + 1) & 15 : 1);
+			if (i >= 2) {
+				corpus_gen_runs(&seed, page, k);
+			} else {
+				memset(page, 0, sizeof(page));
+				set_runs(page, start, tag, k);
+			}
+			if (!CHECK(corpus_nr_runs(page) == k, "k %u", k))
+				goto out;
+			if (k == 7) {
+				if (!CHECK(mtetag_runs_encode(page, &v) == -E2BIG,
+					   "7 runs accepted") ||
+				    !check_page(MTETAG_CODEC_RUNS, page, &enc) ||
+				    !CHECK(enc.codec == MTETAG_CODEC_RAW, "no RAW") ||
+				    !check_page(MTETAG_CODEC_AUTO, page, &enc))
+					goto out;
+			} else if (!check_few_runs(page)) {
+				goto out;
+			}
+		}
+	}
+out:
+	report("inline shape classes: 1..6 runs inline, 7 refused");
+}
+
+/* Random inline values: decode fails, or RUNS re-encodes to the value. */
+static void test_inline_garbage(void)
+{
+	u8 page[MTETAG_RAW_SIZE];
+	unsigned long v, w;
+	u64 seed = 7;
+	unsigned int i, ok = 0;
+
+	for (i = 0; i < 200000; i++) {
+		v = corpus_rand(&seed);
+		if (i & 1)	/* mostly plausible RUNS values */
+			v &= GENMASK(60, 0) >> (i % 8);
+		if (i % 4 == 2)
+			v = (v & GENMASK(55, 0)) | (2UL << 61) |
+			    ((unsigned long)(i % 8) << 56);
+		if (mtetag_decode_inline(v, page)) {
+			if (!CHECK(v > MTETAG_INLINE_MAX || v != 0, "zero refused"))
+				break;
+			continue;
+		}
+		ok++;
+		if (!CHECK(v <= MTETAG_INLINE_MAX, "%#lx accepted", v))
+			break;
+		if (mtetag_inline_codec(v) == MTETAG_CODEC_RUNS &&
+		    !CHECK(!mtetag_runs_encode(page, &w) && w == v,
+			   "%#lx decodes to a page encoded as %#lx", v, w))
+			break;
+	}
+	CHECK(ok > 0, "nothing decoded");
+	CHECK(mtetag_decode_inline(~0UL, page) == -EINVAL, "~0 accepted");
+	CHECK(mtetag_decode_inline(1UL << 61, page) == -EINVAL, "fmt 01");
+	CHECK(mtetag_inline_codec(0) == MTETAG_CODEC_ZERO, "zero codec");
+	CHECK(mtetag_inline_codec(1UL << 61) == MTETAG_NR_CODECS, "fmt 01");
+	report("random inline values: -EINVAL or canonical");
+}
+
+static void test_names(void)
+{
+	static const char * const want[] = {
+		"zero", "runs", "compact", "raw", "zstd", "auto",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		CHECK(mtetag_codec_names[i] && !strcmp(mtetag_codec_names[i], want[i]),
+		      "name %u", i);
+	CHECK(!mtetag_codec_available(MTETAG_CODEC_ZERO), "zero selectable");
+	CHECK(mtetag_codec_available(MTETAG_CODEC_AUTO), "auto");
+	report("codec names and availability");
+}
+
+static void test_zstd_init(void)
+{
+	u8 page[MTETAG_RAW_SIZE];
+	struct mtetag_enc enc;
+	long fail;
+
+	memset(page, 0x12, sizeof(page));
+	CHECK(!mtetag_codec_available(MTETAG_CODEC_ZSTD), "ready before init");
+	check_page(MTETAG_CODEC_ZSTD, page, &enc);
+	CHECK(enc.codec == MTETAG_CODEC_RAW, "ZSTD before init: codec %d",
+	      enc.codec);
+	CHECK(mtetag_decode(MTETAG_CODEC_ZSTD, enc.buf, 10, page) == -EINVAL,
+	      "decode before init");
+	if (!IS_ENABLED(CONFIG_MTETAG_ZSTD)) {
+		CHECK(mtetag_zstd_init() == -EOPNOTSUPP, "compiled out");
+		report("zstd compiled out: never available, falls back to raw");
+		return;
+	}
+	/* Fail each kvmalloc() of the init in turn: no leak, not ready. */
+	for (fail = 1; fail <= 2 * SEAM_NR_CPUS; fail++) {
+		seam_kvmalloc_calls = 0;
+		seam_kvmalloc_fail_at = fail;
+		CHECK(mtetag_zstd_init() == -ENOMEM, "fail at %ld", fail);
+		CHECK(seam_allocs == 0, "leak %ld at %ld", seam_allocs, fail);
+		CHECK(!mtetag_codec_available(MTETAG_CODEC_ZSTD), "ready");
+	}
+	seam_kvmalloc_fail_at = 0;
+	CHECK(!mtetag_zstd_init(), "init");
+	CHECK(!mtetag_zstd_init(), "init twice");
+	CHECK(mtetag_codec_available(MTETAG_CODEC_ZSTD), "not ready");
+	mtetag_zstd_exit();
+	CHECK(seam_allocs == 0, "leak %ld after exit", seam_allocs);
+	CHECK(!mtetag_codec_available(MTETAG_CODEC_ZSTD), "ready after exit");
+	CHECK(!mtetag_zstd_init(), "re-init");
+	report("zstd init: allocation failures, idempotence, exit");
+}
+
+struct class_stats {
+	unsigned long size[NR_POLICIES];
+	unsigned long payload_compact;
+	unsigned int n_compact;
+};
+
+static void test_corpus(struct corpus_class *cls, unsigned int nr_cls)
+{
+	unsigned int c, p, i;
+	char name[200];
+
+	for (c = 0; c < nr_cls; c++) {
+		struct class_stats st = { 0 };
+
+		for (p = 0; p < cls[c].nr; p++) {
+			const u8 *page = cls[c].pages + (size_t)p * CORPUS_PAGE;
+			unsigned int sz[NR_POLICIES];
+			struct mtetag_enc enc;
+			unsigned long v;
+
+			for (i = 0; i < NR_POLICIES; i++) {
+				if (!check_page(policies[i], page, &enc))
+					goto out;
+				sz[i] = stored_size(&enc);
+				st.size[i] += sz[i];
+				if (policies[i] == MTETAG_CODEC_COMPACT &&
+				    enc.codec == MTETAG_CODEC_COMPACT) {
+					st.payload_compact += enc.len;
+					st.n_compact++;
+				}
+			}
+			/* AUTO is no larger than RUNS, COMPACT and RAW. */
+			if (!CHECK(sz[4] <= sz[0] && sz[4] <= sz[1] &&
+				   sz[4] <= sz[2], "auto %u > %u/%u/%u",
+				   sz[4], sz[0], sz[1], sz[2]) ||
+			    !CHECK(corpus_nr_runs(page) > 6 ||
+				   !mtetag_runs_encode(page, &v), "runs refused"))
+				goto out;
+		}
+out:
+		snprintf(name, sizeof(name),
+			 "corpus %.60s: %u pages, all policies round trip (auto %.1f B/page)",
+			 cls[c].name, cls[c].nr,
+			 (double)st.size[4] / (cls[c].nr ? cls[c].nr : 1));
+		/* The compact codec's target on small-object heaps. */
+		if (!strcmp(cls[c].name, "glibc-16-144"))
+			CHECK(st.n_compact >= cls[c].nr * 9 / 10 &&
+			      st.payload_compact <= 64UL * st.n_compact,
+			      "compact %lu B over %u pages", st.payload_compact,
+			      st.n_compact);
+		report(name);
+	}
+}
+
+/* Truncate, corrupt and invent payloads: -EINVAL or a page, no crash. */
+static void test_malformed(struct corpus_class *cls, unsigned int nr_cls)
+{
+	static const enum mtetag_codec blob_codecs[] = {
+		MTETAG_CODEC_COMPACT, MTETAG_CODEC_ZSTD,
+	};
+	u8 out[MTETAG_RAW_SIZE], *copy;
+	unsigned int c, p, i, len, n = 0;
+	u64 seed = 99;
+
+	for (c = 0; c < nr_cls; c++)
+		for (p = 0; p < cls[c].nr; p += 10) {
+			const u8 *page = cls[c].pages + (size_t)p * CORPUS_PAGE;
+
+			for (i = 0; i < ARRAY_SIZE(blob_codecs); i++) {
+				struct mtetag_enc enc;
+				int ret;
+
+				mtetag_encode(blob_codecs[i], page, &enc);
+				if (enc.is_inline || enc.codec == MTETAG_CODEC_RAW)
+					continue;
+				for (len = 0; len <= enc.len + 4 &&
+				     len <= MTETAG_RAW_SIZE; len++) {
+					copy = malloc(len ? len : 1);
+					memcpy(copy, enc.buf, len);
+					if (len && corpus_rand(&seed) & 1)
+						copy[corpus_rand(&seed) % len] ^=
+							1 << (corpus_rand(&seed) % 8);
+					ret = mtetag_decode(enc.codec, copy, len, out);
+					free(copy);
+					n++;
+					if (!CHECK(ret == 0 || ret == -EINVAL,
+						   "ret %d", ret))
+						goto out;
+				}
+			}
+		}
+out:
+	for (i = 0; i < 100000 && !fail_msg[0]; i++) {
+		len = corpus_rand(&seed) % (MTETAG_RAW_SIZE + 2);
+		copy = malloc(len ? len : 1);
+		for (p = 0; p < len; p++)
+			copy[p] = corpus_rand(&seed) >> (i % 3 ? 0 : 60);
+		p = mtetag_decode(i % 7, copy, len, out);
+		free(copy);
+		if (!CHECK((int)p == 0 || (int)p == -EINVAL, "ret %d", (int)p))
+			break;
+		n++;
+	}
+	CHECK(mtetag_decode(MTETAG_CODEC_RAW, out, 127, out) == -EINVAL, "raw 127");
+	CHECK(mtetag_decode(MTETAG_CODEC_RUNS, out, 8, out) == -EINVAL, "runs blob");
+	CHECK(mtetag_decode(MTETAG_CODEC_AUTO, out, 8, out) == -EINVAL, "auto blob");
+	CHECK(seam_preempt_count == 0, "preempt count %d", seam_preempt_count);
+	printf("# %u malformed decodes\n", n);
+	report("malformed, truncated and random payloads");
+}
+
+/* Random pages: never more than raw (the fallback works). */
+static void test_incompressible(void)
+{
+	u8 page[MTETAG_RAW_SIZE];
+	struct mtetag_enc enc;
+	u64 seed = 5;
+	unsigned int i, j;
+
+	for (i = 0; i < 2000; i++) {
+		for (j = 0; j < MTETAG_RAW_SIZE; j++)
+			page[j] = corpus_rand(&seed);
+		for (j = 0; j < NR_POLICIES; j++)
+			if (!check_page(policies[j], page, &enc) ||
+			    !CHECK(stored_size(&enc) <= MTETAG_RAW_SIZE + 2,
+				   "size %u", stored_size(&enc)))
+				goto out;
+	}
+	mtetag_encode(MTETAG_CODEC_RAW, (u8[MTETAG_RAW_SIZE]){ 0 }, &enc);
+	CHECK(enc.codec == MTETAG_CODEC_RAW && enc.len == MTETAG_RAW_SIZE,
+	      "RAW policy elided a zero page");
+	seam_warnings = 0;
+	mtetag_encode(MTETAG_NR_CODECS + 1, page, &enc);
+	CHECK(enc.codec == MTETAG_CODEC_RAW && seam_warnings == 1,
+	      "bad policy: codec %d, %lu warnings", enc.codec, seam_warnings);
+out:
+	report("random pages cost at most raw; RAW and bad policies");
+}
+
+int main(int argc, char **argv)
+{
+	struct corpus_class cls[64];
+	const char *captured = argc > 1 ? argv[1] : "corpus/captured";
+	unsigned int nr_cls;
+
+	printf("TAP version 13\n");
+	test_names();
+	test_zstd_init();
+	test_single_runs();
+	test_two_runs();
+	test_three_runs();
+	test_run_shapes();
+	test_inline_garbage();
+	test_incompressible();
+	nr_cls = corpus_load(cls, ARRAY_SIZE(cls), 2000, 1, captured);
+	test_corpus(cls, nr_cls);
+	test_malformed(cls, nr_cls);
+	corpus_free(cls, nr_cls);
+	mtetag_zstd_exit();
+	CHECK(seam_allocs == 0, "%ld allocations leaked", seam_allocs);
+	CHECK(seam_preempt_count == 0, "preempt count %d", seam_preempt_count);
+	report("no leaks, preemption balanced");
+	printf("%u passed, %u failed\n", nr_tests - nr_failed, nr_failed);
+	return nr_failed ? 1 : 0;
+}
