@@ -62,6 +62,16 @@ test: deps
 check: tree
 	@scripts/check.sh
 
+# Not part of 'make test': long or measuring runs.
+SOAK_MINUTES ?= 10
+soak: kernel-mtetag initramfs
+	@TIMEOUT=$$(( $(SOAK_MINUTES) * 60 + 600 )) APPEND="guest_soak_minutes=$(SOAK_MINUTES)" \
+		scripts/qemu.sh $(KERNEL_mtetag) $(INITRD) soak $(BUILD)/logs/soak.log $(SWAP)
+	@python3 scripts/results.py $(BUILD)/logs/soak.log soak --expect-tests
+
+bench-codec: deps
+	@$(MAKE) -C tools/testing/mtetag bench
+
 clean:
 	rm -rf $(BUILD)
 
