@@ -10,7 +10,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cfg=$1 src=$2 obj=$3
+cfg=$1 src=$(realpath -m "$2") obj=$(realpath -m "$3")
 shift 3
 cache=${MTETAG_CACHE:-$HOME/.cache/mtetag}
 
