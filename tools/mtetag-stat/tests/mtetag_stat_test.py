@@ -611,6 +611,41 @@ def test_usage():
     shutil.rmtree(root)
 
 
+def test_guest_check():
+    """guest-check.sh is for busybox in the guest; any POSIX sh runs it here."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "guest-check.sh")
+    root = make_tree(debugfs=True, cgroups={"/": CG_ROOT_STAT})
+    env = dict(os.environ, MTETAG_STAT_ROOT=root)
+    p = subprocess.run(["sh", script, PROG], capture_output=True, text=True,
+                       env=env, timeout=60)
+    last = p.stdout.splitlines()[-1:] or [""]
+    check(p.returncode == 0 and re.fullmatch(r"[1-9]\d* passed, 0 failed", last[0])
+          and "not ok" not in p.stdout,
+          "guest-check.sh passes on the fixture", p.stdout + p.stderr)
+
+    # A tool that reports a value the files do not hold must be caught.
+    liar = os.path.join(root, "liar")
+    with open(liar, "w") as f:
+        f.write("#!/bin/sh\n"
+                f'"{PROG}" "$@" | sed "s/\\"restores\\": 3000/\\"restores\\": 3001/"\n')
+    os.chmod(liar, 0o755)
+    p = subprocess.run(["sh", script, liar], capture_output=True, text=True,
+                       env=env, timeout=60)
+    check(p.returncode != 0 and
+          "not ok" in p.stdout and "restores: JSON says 3001, sysfs 3000" in p.stdout,
+          "guest-check.sh catches a wrong number", p.stdout + p.stderr)
+
+    empty = tempfile.mkdtemp(prefix="mtetag-stat-test.")
+    p = subprocess.run(["sh", script, PROG], capture_output=True, text=True,
+                       env=dict(os.environ, MTETAG_STAT_ROOT=empty), timeout=60)
+    check(p.returncode == 0 and p.stdout.endswith("2 passed, 0 failed\n"),
+          "guest-check.sh without mtetag: checks exit 2 and the message",
+          p.stdout + p.stderr)
+    shutil.rmtree(empty)
+    shutil.rmtree(root)
+
+
 def main():
     global PROG
     if len(sys.argv) != 2:
@@ -619,7 +654,7 @@ def main():
     for t in (test_table, test_json, test_page_size, test_zero_pages_stored,
               test_missing_mtetag, test_bad_files, test_swap_dir,
               test_device_escaping, test_debugfs, test_cgroups, test_watch,
-              test_watch_header_and_reset, test_usage):
+              test_watch_header_and_reset, test_usage, test_guest_check):
         try:
             t()
         except Exception as e:      # a crash in a test is a failure, not an abort
