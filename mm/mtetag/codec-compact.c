@@ -293,6 +293,11 @@ static void compact_code_page(struct compact_rc *rc, const u8 *in, u8 *out)
 
 	compact_model_init(&m);
 	while (pos < MTETAG_NR_TAGS && !rc->error) {
+		/* Already no smaller than raw: stop (random pages). */
+		if (!rc->dec && rc->pos > MTETAG_BLOB_PAYLOAD_MAX) {
+			rc->error = true;
+			break;
+		}
 		unsigned int tag = 0, len = 0;
 		bool zero;
 
