@@ -82,6 +82,7 @@ extern unsigned long seam_warnings;
 })
 #define WARN_ON_ONCE(cond)	WARN_ON(cond)
 
+/* Barriers: the C11 atomics with the same ordering. */
 #define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 
@@ -179,7 +180,7 @@ extern int seam_cpu, seam_preempt_count;
 	for ((cpu) = 0; (cpu) < SEAM_NR_CPUS; (cpu)++)
 #define alloc_percpu(type)	((type *)seam_alloc_percpu(sizeof(type)))
 #define per_cpu_ptr(ptr, cpu)	(&(ptr)[cpu])
-#define get_cpu_ptr(ptr)	(seam_preempt_count++, per_cpu_ptr(ptr, seam_cpu))
+#define get_cpu_ptr(ptr)	(seam_preempt_count++, per_cpu_ptr((ptr), seam_cpu))
 #define put_cpu_ptr(ptr)	((void)(ptr), seam_preempt_count--)
 
 static inline void *seam_alloc_percpu(size_t size)

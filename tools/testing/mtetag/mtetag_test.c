@@ -463,7 +463,8 @@ static void test_incompressible(void)
 				   "size %u", stored_size(&enc)))
 				goto out;
 	}
-	mtetag_encode(MTETAG_CODEC_RAW, (u8[MTETAG_RAW_SIZE]){ 0 }, &enc);
+	memset(page, 0, sizeof(page));
+	mtetag_encode(MTETAG_CODEC_RAW, page, &enc);
 	CHECK(enc.codec == MTETAG_CODEC_RAW && enc.len == MTETAG_RAW_SIZE,
 	      "RAW policy elided a zero page");
 	seam_warnings = 0;
