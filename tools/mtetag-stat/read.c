@@ -45,17 +45,19 @@ static const char * const known_reasons[] = { "nomem", "xarray", "cgroup" };
 /* The last error, "path: problem", set by the readers below. */
 static char err_msg[PATH_MAX + 256];
 
+/* Keeps errno, which callers may still look at. */
 static void set_err(const char *path, const char *fmt, ...)
 {
+	int n, err = errno;
 	va_list ap;
-	int n;
 
 	n = snprintf(err_msg, sizeof(err_msg), "%s: ", path);
-	if (n < 0 || (size_t)n >= sizeof(err_msg))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err_msg + n, sizeof(err_msg) - n, fmt, ap);
-	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(err_msg)) {
+		va_start(ap, fmt);
+		vsnprintf(err_msg + n, sizeof(err_msg) - n, fmt, ap);
+		va_end(ap);
+	}
+	errno = err;
 }
 
 const char *read_error(void)
@@ -133,10 +135,7 @@ static int read_text(const char *path, char **out, size_t *out_len)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		int err = errno;
-
-		set_err(path, "%s", strerror(err));
-		errno = err;	/* for callers that tolerate some errors */
+		set_err(path, "%s", strerror(errno));
 		return -1;
 	}
 	buf = xrealloc(NULL, cap, 1);
