@@ -468,6 +468,7 @@ static void test_incompressible(void)
 	CHECK(enc.codec == MTETAG_CODEC_RAW && enc.len == MTETAG_RAW_SIZE,
 	      "RAW policy elided a zero page");
 	seam_warnings = 0;
+	memset(page, 0x12, sizeof(page));
 	mtetag_encode(MTETAG_NR_CODECS + 1, page, &enc);
 	CHECK(enc.codec == MTETAG_CODEC_RAW && seam_warnings == 1,
 	      "bad policy: codec %d, %lu warnings", enc.codec, seam_warnings);
