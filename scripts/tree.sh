@@ -23,7 +23,7 @@ say() { echo "tree: $*" >&2; }
 die() { echo "tree: ERROR: $*" >&2; exit 1; }
 
 # Files of the repository that are laid on the kernel tree.
-OVERLAY_PATHS="Kconfig.mtetag mm include arch Documentation tools MAINTAINERS.mtetag"
+OVERLAY_PATHS="Kconfig.mtetag mm include arch Documentation tools"
 
 ensure_pristine() {
 	if [ -f "$pristine/.mtetag-unpacked" ]; then
