@@ -69,6 +69,9 @@ soak: kernel-mtetag initramfs
 		scripts/qemu.sh $(KERNEL_mtetag) $(INITRD) soak $(BUILD)/logs/soak.log $(SWAP)
 	@python3 scripts/results.py $(BUILD)/logs/soak.log soak --expect-tests
 
+patches: tree
+	@scripts/patches.sh
+
 bench-codec: deps
 	@$(MAKE) -C tools/testing/mtetag bench
 
