@@ -157,14 +157,19 @@ static inline uint8_t mte_pattern_byte(uint64_t seed, unsigned long page,
 	return mte_mix(seed * 31 + page * 4096 + off) >> 56;
 }
 
-/* Write tags and data of @npages pages at @base. */
-static inline void mte_fill(void *base, unsigned long npages,
-			    enum mte_pattern pat, uint64_t seed)
+/*
+ * Write tags and data of pages @first .. @first + @npages - 1 of a region at
+ * @base: the pattern is a function of the page's index in the region, so a
+ * part of a region can be refilled or checked on its own.
+ */
+static inline void mte_fill_pages(void *base, unsigned long first,
+				  unsigned long npages, enum mte_pattern pat,
+				  uint64_t seed)
 {
 	unsigned long ps = mte_page_size(), p, g, i;
 	uint8_t tags[ps / MTE_GRANULE];
 
-	for (p = 0; p < npages; p++) {
+	for (p = first; p < first + npages; p++) {
 		char *page = (char *)base + p * ps;
 
 		mte_pattern_tags(pat, seed, p, tags);
@@ -180,12 +185,71 @@ static inline void mte_fill(void *base, unsigned long npages,
 	}
 }
 
+/* Write tags and data of @npages pages at @base. */
+static inline void mte_fill(void *base, unsigned long npages,
+			    enum mte_pattern pat, uint64_t seed)
+{
+	mte_fill_pages(base, 0, npages, pat, seed);
+}
+
 struct mte_check {
 	unsigned long tag_errors;	/* granules whose tag differs */
 	unsigned long data_errors;	/* bytes that differ */
 	unsigned long bad_pages;	/* pages with any error */
 	long first_bad;			/* first bad page, or -1 */
 };
+
+/*
+ * Check one page, index @p of a region at @base, against @pat and @seed:
+ * tags with ldg (never faults) first, then data through a pointer with the
+ * tag the granule really has, so a lost tag is counted, not a SIGSEGV.
+ * Returns the number of tag and data errors of the page, adds them to @c.
+ */
+static inline unsigned long mte_verify_page(void *base, unsigned long p,
+					    enum mte_pattern pat, uint64_t seed,
+					    struct mte_check *c)
+{
+	unsigned long ps = mte_page_size(), g, i;
+	unsigned long before = c->tag_errors + c->data_errors;
+	char *page = (char *)base + p * ps;
+	uint8_t tags[ps / MTE_GRANULE];
+
+	mte_pattern_tags(pat, seed, p, tags);
+	for (g = 0; g < ps / MTE_GRANULE; g++) {
+		char *gr = page + g * MTE_GRANULE;
+		unsigned int have = mte_get_tag(gr);
+		uint8_t *d = mte_tag_ptr(gr, have);
+
+		if (have != tags[g])
+			c->tag_errors++;
+		for (i = 0; i < MTE_GRANULE; i++)
+			if (d[i] != mte_pattern_byte(seed, p, g * MTE_GRANULE + i))
+				c->data_errors++;
+	}
+	if (c->tag_errors + c->data_errors == before)
+		return 0;
+	c->bad_pages++;
+	if (c->first_bad < 0)
+		c->first_bad = p;
+	return c->tag_errors + c->data_errors - before;
+}
+
+static inline void mte_check_init(struct mte_check *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->first_bad = -1;
+}
+
+/* Check pages @first .. @first + @npages - 1 of a region at @base; adds to @c. */
+static inline void mte_verify_pages(void *base, unsigned long first,
+				    unsigned long npages, enum mte_pattern pat,
+				    uint64_t seed, struct mte_check *c)
+{
+	unsigned long p;
+
+	for (p = first; p < first + npages; p++)
+		mte_verify_page(base, p, pat, seed, c);
+}
 
 /*
  * Check tags with ldg (never faults) first, then data through a pointer with
@@ -195,33 +259,8 @@ static inline void mte_verify(void *base, unsigned long npages,
 			      enum mte_pattern pat, uint64_t seed,
 			      struct mte_check *c)
 {
-	unsigned long ps = mte_page_size(), p, g, i;
-	uint8_t tags[ps / MTE_GRANULE];
-
-	memset(c, 0, sizeof(*c));
-	c->first_bad = -1;
-	for (p = 0; p < npages; p++) {
-		char *page = (char *)base + p * ps;
-		unsigned long before = c->tag_errors + c->data_errors;
-
-		mte_pattern_tags(pat, seed, p, tags);
-		for (g = 0; g < ps / MTE_GRANULE; g++) {
-			char *gr = page + g * MTE_GRANULE;
-			unsigned int have = mte_get_tag(gr);
-			uint8_t *d = mte_tag_ptr(gr, have);
-
-			if (have != tags[g])
-				c->tag_errors++;
-			for (i = 0; i < MTE_GRANULE; i++)
-				if (d[i] != mte_pattern_byte(seed, p, g * MTE_GRANULE + i))
-					c->data_errors++;
-		}
-		if (c->tag_errors + c->data_errors != before) {
-			c->bad_pages++;
-			if (c->first_bad < 0)
-				c->first_bad = p;
-		}
-	}
+	mte_check_init(c);
+	mte_verify_pages(base, 0, npages, pat, seed, c);
 }
 
 static inline void *mte_map_anon(unsigned long npages)
