@@ -41,8 +41,9 @@ static inline void mte_usage(const char *prog)
 }
 
 /*
- * Parse the options, print the KTAP header and plan, and make sure this
- * process can use MTE: exits with a skip when the CPU has none.
+ * Parse the options, print the KTAP header and plan (0: the caller sets it
+ * later), and make sure this process can use MTE: exits with a skip when
+ * the CPU has none.
  */
 static inline void mte_test_start(int argc, char **argv, struct mte_opts *o,
 				  unsigned int plan)
@@ -77,7 +78,8 @@ static inline void mte_test_start(int argc, char **argv, struct mte_opts *o,
 		ksft_exit_fail_msg("PR_SET_TAGGED_ADDR_CTRL: %s\n", strerror(errno));
 	ksft_print_msg("%lu pages, seed %llu, %lu iterations, %lu threads\n",
 		       o->npages, (unsigned long long)o->seed, o->iters, o->threads);
-	ksft_set_plan(plan);
+	if (plan)
+		ksft_set_plan(plan);
 }
 
 /*
