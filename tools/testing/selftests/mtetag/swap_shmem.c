@@ -55,6 +55,7 @@ static void swap_and_check(const char *what, const char *how, void *map,
 static void test_file(const char *what, int fd, unsigned long npages, uint64_t seed)
 {
 	unsigned long len = npages * mte_page_size();
+	long evicted;
 	void *a, *b;
 
 	if (ftruncate(fd, len)) {
@@ -76,8 +77,12 @@ static void test_file(const char *what, int fd, unsigned long npages, uint64_t s
 	swap_and_check(what, "same mapping", a, a, npages, seed);
 	swap_and_check(what, "second mapping", a, b, npages, seed);
 
-	/* out with no mapping left at all, then in through a new one */
-	mte_swap_out(a, npages);
+	/*
+	 * Out with no mapping left at all, then in through a new one. The
+	 * pages came in through @b: page them out through it.
+	 */
+	mte_swap_out(b, npages);
+	mte_swap_out_enough(what, a, npages, &evicted);
 	munmap(a, len);
 	munmap(b, len);
 	a = map_shared(fd, npages);
