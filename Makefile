@@ -62,6 +62,11 @@ test: deps
 check: tree
 	@scripts/check.sh
 
+# mtetag against unpatched 6.12, A B A B boots (not part of 'make test');
+# BENCH_ROUNDS=1 BENCH_QUICK=1 for a smoke run. See scripts/bench.sh.
+bench: deps
+	@scripts/bench.sh
+
 # Not part of 'make test': long or measuring runs.
 SOAK_MINUTES ?= 10
 soak: kernel-mtetag initramfs

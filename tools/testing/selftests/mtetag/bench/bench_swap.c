@@ -33,6 +33,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <time.h>
+#include <sys/swap.h>
 
 #include "../mte_util.h"
 
@@ -255,20 +256,28 @@ static void fault_in(char *buf, unsigned long npages)
 }
 
 /*
- * Reclaim what the cgroup still holds after a run: swap-cache pages that
+ * Start the next run with empty swap devices: swap-cache pages that
  * readahead brought in and nobody mapped keep their swap entries (and
- * tags) until reclaimed; left alone they would be freed during the next
- * run and lower its figures.
+ * tags) until reclaim happens to pick them, so a run would see the frees
+ * of its predecessor. swapoff frees every entry; swapon brings the device
+ * back as it was (no priority was given at boot either).
  */
-static void reclaim_leftovers(void)
+static void drain_swap(void)
 {
-	const char *cg = mte_cgroup_dir();
-	char path[700];
+	char line[512], path[256];
+	FILE *f;
 
-	if (!cg)
+	f = fopen("/proc/swaps", "r");
+	if (!f)
 		return;
-	snprintf(path, sizeof(path), "%s/memory.reclaim", cg);
-	mte_write_file(path, "1G");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s", path) != 1 || path[0] != '/')
+			continue;
+		if (swapoff(path) || swapon(path, 0))
+			fprintf(stderr, "bench_swap: swapoff/swapon %s: %s\n",
+				path, strerror(errno));
+	}
+	fclose(f);
 }
 
 /* Pages with any wrong tag, or a wrong first word in any granule. */
@@ -335,7 +344,7 @@ static int bench_class(int cls, unsigned long npages, uint64_t seed,
 
 	r->bad_pages = check(buf, npages, cls, seed);
 	munmap(buf, npages * mte_page_size());
-	reclaim_leftovers();
+	drain_swap();
 	return 0;
 }
 
@@ -530,6 +539,7 @@ int main(int argc, char **argv)
 	 * Warm-up, not reported: the first swap-out of a boot also pays for
 	 * swap clusters and I/O structures that later runs reuse.
 	 */
+	drain_swap();
 	bench_class(CLASS_UNTAGGED, npages / 4 + 1, seed, &res[0]);
 
 	/* The control always runs: every tagged figure is relative to it. */

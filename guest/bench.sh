@@ -1,0 +1,278 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest_mode=bench: the in-guest half of 'make bench' (scripts/bench.sh is
+# the host half). The same workloads run on every kernel; each prints
+# "bench_<kind>: key=value ..." lines that scripts/bench-report.py reads.
+#   synthetic  /tests/bench_swap: swap-out/in time and tag memory for each
+#              tag class against an untagged control
+#   prog       zstd and xz with glibc heap tagging: a timed run under memcg
+#              pressure, then a paused run whose memory is pushed to swap to
+#              measure what its tags cost (tagged against untagged)
+#   fio        fio's own I/O figures while a tagged hog and fio's files
+#              compete for a memcg, so tagged pages cycle through swap
+# Kernel arguments: bench_quick=1 (small sizes for a smoke run),
+# bench_only=synthetic,prog,fio (a subset).
+cg=/sys/fs/cgroup/test
+mt=/sys/kernel/mm/mtetag
+tmp=/tmp/bench
+mkdir -p $tmp
+
+arg() {
+	for w in $(cat /proc/cmdline); do
+		case $w in "$1"=*) echo "${w#*=}"; return ;; esac
+	done
+	echo "$2"
+}
+quick=$(arg bench_quick 0)
+only=$(arg bench_only synthetic,prog,fio | tr , ' ')
+
+# Sizes: the memory figures need thousands of pages, the emulated CPU
+# (tagged programs run 3-4x slower than untagged under TCG) wants few.
+# The compressors' heaps do not depend on the input size (they read a
+# pipe): the input only sets how long they run. The fio hog is larger than
+# the limit, so that its tagged pages go to swap whatever fio does.
+if [ "$quick" = 1 ]; then
+	pages=2048 zstd_kib=2048 xz_kib=256
+	fio_s=4 fio_mib=32 hog_mib=40 fio_limit=32M
+else
+	pages=8192 zstd_kib=4096 xz_kib=512
+	fio_s=10 fio_mib=48 hog_mib=72 fio_limit=64M
+fi
+
+vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+# Pages swapped out/in: 6.12 writes no I/O for all-zero pages (swpout_zero),
+# and tagged heaps are full of them (glibc tags whole chunks, data or not).
+swapouts() { echo $(($(vmstat pswpout) + $(vmstat swpout_zero))); }
+swapins() { echo $(($(vmstat pswpin) + $(vmstat swpin_zero))); }
+# SUnreclaim in kB once deferred frees settled and empty slabs were freed
+# (as bench_swap does: freed objects otherwise still count).
+sunreclaim() {
+	sleep 0.3
+	for f in /sys/kernel/slab/*/shrink; do echo 1 > $f; done 2>/dev/null
+	meminfo SUnreclaim
+}
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+# mtetag's gauges as "key=value" words; nothing on a kernel without mtetag
+mtetag_counters() {
+	[ -d $mt ] || return 0
+	for f in stored_pages stored_bytes total_bytes inline_pages zero_pages; do
+		printf '%s%s=%s ' "$1" $f "$(cat $mt/$f)"
+	done
+}
+# Run a command inside the test cgroup (exec keeps the pid for the caller).
+in_cg() { sh -c 'echo $$ > '$cg'/cgroup.procs && exec "$@"' sh "$@"; }
+# Push what the cgroup holds to swap; memory.reclaim stops short of the
+# amount asked when little is left, so a few rounds drain it.
+reclaim_all() {
+	for i in 1 2 3 4 5 6; do
+		echo 1G > $cg/memory.reclaim 2>/dev/null
+	done
+}
+cg_unlimit() { echo max > $cg/memory.max; }
+# Empty the swap devices between runs: swap-cache pages nobody maps keep
+# their entries (and tags) until reclaim happens to pick them, and their
+# frees would fall into the next run's figures. swapoff frees them all.
+drain_swap() {
+	for d in $(awk 'NR > 1 { print $1 }' /proc/swaps); do
+		swapoff $d && swapon $d
+	done
+}
+
+run_synthetic() {
+	echo "bench_info: synthetic pages=$pages"
+	in_cg /tests/bench_swap -n $pages
+	echo "bench_info: synthetic exit=$?"
+}
+
+# The compressors, with the window and preset chosen so that their heap
+# exceeds the pressure limit several times over (and under emulation each
+# run stays in seconds).
+prog_cmd() {
+	case $1 in
+	zstd) echo "/usr/bin/zstd -q -T1 -3 --long=25 -c" ;;
+	xz) echo "/usr/bin/xz -q -T1 -3 -c" ;;
+	esac
+}
+prog_limit() {
+	case $1 in
+	zstd) echo 16M ;;
+	xz) echo 12M ;;
+	esac
+}
+prog_check() { /usr/bin/$1 -d -q -c < $tmp/out | cmp -s - $tmp/in.$1 && echo 1 || echo 0; }
+glibc_tagging="GLIBC_TUNABLES=glibc.mem.tagging=3"
+
+# Timed run under memcg pressure, heap tagged as a hardened system would.
+prog_pressure() {
+	p=$1
+	drain_swap
+	echo "$(prog_limit $p)" > $cg/memory.max
+	o0=$(swapouts) i0=$(swapins) t0=$(uptime_s)
+	# through a pipe, as in the paused runs: given a file, the
+	# compressors would size their window to it
+	cat $tmp/in.$p | env $glibc_tagging sh -c \
+		'echo $$ > '$cg'/cgroup.procs && exec '"$(prog_cmd $p)" > $tmp/out
+	rc=$?
+	t1=$(uptime_s)
+	cg_unlimit
+	echo "bench_prog: prog=$p run=pressure rc=$rc ok=$(prog_check $p)" \
+		"wall_s=$(elapsed $t0 $t1) limit=$(prog_limit $p)" \
+		"swapouts=$(($(swapouts) - o0)) swapins=$(($(swapins) - i0))"
+}
+
+# Wait until PID has read all it was fed and sleeps on the pipe: state S
+# and no CPU time used between two looks.
+wait_blocked() {
+	while [ ! -e $tmp/fed ]; do sleep 0.2; done
+	prev=
+	for i in $(seq 400); do
+		cur=$(awk '{ print $3, $14 + $15 }' /proc/$1/stat 2>/dev/null) || return 1
+		case $cur in S*) [ "$cur" = "$prev" ] && return 0 ;; esac
+		prev=$cur
+		sleep 0.3
+	done
+	return 1
+}
+
+# Swapped kB of the VMAs with tagging on (VmFlags "mt"), from smaps.
+tagged_swap_kb() {
+	awk '/^Swap:/ { s = $2 } /^VmFlags:/ { if ($0 ~ / mt( |$)/) t += s }
+		END { print t + 0 }' /proc/$1/smaps
+}
+
+# Feed half the input, let the compressor block on the pipe with its heap
+# built, push the whole cgroup to swap and see what that cost in kernel
+# memory; then feed the rest so that every page comes back and the output
+# is checked. tagging=0 is the control: the same run, untagged heap.
+prog_snapshot() {
+	p=$1 tagging=$2
+	env=
+	[ "$tagging" = 1 ] && env=$glibc_tagging
+	drain_swap
+	rm -f $tmp/fifo $tmp/go $tmp/fed
+	mkfifo $tmp/fifo $tmp/go
+	# the writer waits in a builtin read on a FIFO: no process is forked
+	# while the memory figures are taken
+	(cat $tmp/in.$p.1; : > $tmp/fed
+		read -r go < $tmp/go
+		cat $tmp/in.$p.2) > $tmp/fifo &
+	writer=$!
+	env $env sh -c 'echo $$ > '$cg'/cgroup.procs && exec '"$(prog_cmd $p)" \
+		< $tmp/fifo > $tmp/out &
+	pid=$!
+	if ! wait_blocked $pid; then
+		echo "bench_prog: prog=$p run=snapshot tagging=$tagging error=not_blocked"
+		echo go > $tmp/go
+		wait $pid
+		wait $writer
+		return
+	fi
+	t_out=$(uptime_s)
+	s0=$(sunreclaim) m0=$(mtetag_counters mt0_)
+	reclaim_all
+	s1=$(sunreclaim) m1=$(mtetag_counters mt1_)
+	swap_kb=$(awk '/^VmSwap:/ { print $2 }' /proc/$pid/status)
+	tagged_kb=$(tagged_swap_kb $pid)
+	echo go > $tmp/go
+	wait $pid
+	rc=$?
+	t_in=$(uptime_s)
+	wait $writer
+	echo "bench_prog: prog=$p run=snapshot tagging=$tagging rc=$rc ok=$(prog_check $p)" \
+		"swap_kb=$swap_kb tagged_swap_kb=$tagged_kb out_in_s=$(elapsed $t_out $t_in)" \
+		"sunreclaim_rise=$(((s1 - s0) * 1024)) $m0$m1"
+}
+
+run_prog() {
+	for p in zstd xz; do
+		# Debian's programs, not busybox's applets of the same name
+		if [ ! -x /usr/bin/$p ] || [ ! -e /lib/ld-linux-aarch64.so.1 ]; then
+			echo "bench_prog: prog=$p skipped=not_in_initramfs"
+			continue
+		fi
+		kib=$zstd_kib
+		[ $p = xz ] && kib=$xz_kib
+		# input charged to the root cgroup: only the program's own
+		# memory competes for the test cgroup's limit
+		/tests/bench_swap -g $kib > $tmp/in.$p
+		half=$((kib * 1024 / 2))
+		head -c $half $tmp/in.$p > $tmp/in.$p.1
+		tail -c +$((half + 1)) $tmp/in.$p > $tmp/in.$p.2
+		prog_pressure $p
+		prog_snapshot $p 1
+		prog_snapshot $p 0
+		rm -f $tmp/in.$p* $tmp/out
+	done
+}
+
+# One fio job ($1: name, then fio options) against the hog in the cgroup.
+fio_job() {
+	name=$1
+	shift
+	fio_common="--name=$name --ioengine=psync --bs=4k --rw=randrw --rwmixread=75
+		--size=${fio_mib}M --randrepeat=1 --random_generator=lfsr
+		--output-format=json --percentile_list=50:99"
+	# Lay the files out unlimited, push them to swap, then set the limit:
+	# lowering memory.max below what the cgroup holds would OOM-kill
+	# rather than wait for that much reclaim.
+	cg_unlimit
+	drain_swap
+	in_cg fio $fio_common --create_only=1 "$@" > /dev/null 2>&1
+	reclaim_all
+	echo $fio_limit > $cg/memory.max
+	# the hog fills its pages under the limit: they go to swap at once
+	in_cg /tests/bench_swap -H $hog_mib -t $((fio_s + 2)) > $tmp/hog.out &
+	hog=$!
+	while ! grep -q ready $tmp/hog.out 2>/dev/null; do
+		kill -0 $hog 2>/dev/null || break
+		sleep 0.2
+	done
+	o0=$(swapouts) i0=$(swapins)
+	in_cg fio $fio_common --time_based --runtime=$fio_s "$@" > $tmp/fio.json 2> $tmp/fio.err
+	rc=$?
+	wait $hog
+	hrc=$?
+	cg_unlimit
+	echo "bench_fio: job=$name rc=$rc hog_rc=$hrc limit=$fio_limit hog_mib=$hog_mib" \
+		"swapouts=$(($(swapouts) - o0)) swapins=$(($(swapins) - i0))" \
+		"$(sed -n 's/^bench_swap: hog \(pages=.*\)/hog_\1/p' $tmp/hog.out | sed 's/ / hog_/g')"
+	echo "bench_fio_json_begin: $name"
+	cat $tmp/fio.json
+	echo "bench_fio_json_end: $name"
+	[ -s $tmp/fio.err ] && sed 's/^/fio: /' $tmp/fio.err
+}
+
+run_fio() {
+	if ! command -v fio >/dev/null; then
+		echo "bench_fio: skipped=not_in_initramfs"
+		return
+	fi
+	# Page cache: buffered I/O on a block device. With the swap on the
+	# virtio disk, zram0 is free to be that device (its data lives
+	# outside the cgroup, its page cache inside).
+	if [ "$GUEST_SWAP" = disk ] && [ -e /sys/block/zram0 ]; then
+		echo $((fio_mib * 2))M > /sys/block/zram0/disksize
+		dd if=/dev/urandom of=/dev/zram0 bs=1M count=$fio_mib 2>/dev/null
+		sync
+		echo 3 > /proc/sys/vm/drop_caches
+		fio_job pagecache --filename=/dev/zram0
+		echo 1 > /sys/block/zram0/reset
+	else
+		echo "bench_fio: job=pagecache skipped=swap_on_zram"
+	fi
+	# Anonymous (shmem) memory: a tmpfs file is swap-backed like the hog.
+	mkdir -p $tmp/fio
+	fio_job shmem --filename=$tmp/fio/shmem.dat
+	rm -rf $tmp/fio
+}
+
+echo "bench_info: kernel=$(uname -r) swap=$GUEST_SWAP quick=$quick mem_kb=$(meminfo MemTotal)" \
+	"mtetag=$([ -d $mt ] && echo 1 || echo 0) codec=$(cat $mt/codec 2>/dev/null | tr ' ' ,)"
+for w in $only; do
+	start=$(uptime_s)
+	run_$w
+	echo "bench_time: $w seconds=$(elapsed $start $(uptime_s))"
+done

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh: 'make bench'. mtetag against unpatched 6.12 in one run.
+#
+# Builds (or reuses) both kernels, builds the benchmark initramfs (the test
+# initramfs plus scripts/guest-extras.sh and scripts/bench-extras.sh), then
+# boots the kernels alternately, A B A B ..., under identical QEMU settings:
+# alternation spreads slow drift of the host (other builds, thermal) over
+# both sides instead of charging it to one. guest/bench.sh runs the
+# workloads; scripts/bench-report.py turns the logs into one table with
+# medians and min-max, build/bench/results.md and its plots.
+#
+# Environment:
+#   BENCH_ROUNDS=3     boots per kernel (the median needs three)
+#   BENCH_QUICK=1      small sizes, for a smoke run (BENCH_ROUNDS=1: ~3 min)
+#   BENCH_SWAP=disk    swap device: disk (virtio) or zram
+#   BENCH_B=mtetag     the kernel measured against the baseline; 'baseline'
+#                      gives an A/A run that shows the noise floor (also the
+#                      fallback while the mtetag kernel does not build)
+#   BENCH_ONLY=...     a subset of synthetic,prog,fio
+#   BENCH_OVERLAY=DIR  a tree copied over the initramfs (programs to try
+#                      before they are part of it)
+#   MEM, SMP           guest size, the same for both kernels (1G, 2)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${MTETAG_BUILD:-$top/build}
+out=$build/bench
+rounds=${BENCH_ROUNDS:-3}
+quick=${BENCH_QUICK:-0}
+swap=${BENCH_SWAP:-disk}
+want_b=${BENCH_B:-mtetag}
+say() { echo "bench: $*" >&2; }
+die() { echo "bench: ERROR: $*" >&2; exit 1; }
+
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive number"
+case $swap in disk|zram) ;; *) die "BENCH_SWAP must be disk or zram" ;; esac
+
+# Kernels. Both come from configs/base.config; mtetag's fragment adds only
+# mtetag's options (the differences are listed in the results).
+make -s -C "$top" kernel-baseline
+image_a=$build/kernel-baseline/arch/arm64/boot/Image
+name_b=$want_b
+if [ "$want_b" = mtetag ]; then
+	if ! make -s -C "$top" kernel-mtetag; then
+		say "WARNING: the mtetag kernel does not build: measuring baseline against itself"
+		name_b=baseline
+	fi
+fi
+image_b=$build/kernel-$name_b/arch/arm64/boot/Image
+[ -f "$image_a" ] && [ -f "$image_b" ] || die "missing kernel image"
+
+# The benchmark initramfs: the test one plus the benchmark's programs. The
+# extras scripts are idempotent, so this also works once initramfs.sh calls
+# them itself.
+make -s -C "$top" initramfs
+say "building the benchmark initramfs"
+rm -rf "$out/root"
+mkdir -p "$out/logs"
+cp -a "$build/guest/root" "$out/root"
+if [ -x "$top/scripts/guest-extras.sh" ] && [ ! -e "$out/root/lib/ld-linux-aarch64.so.1" ]; then
+	"$top/scripts/guest-extras.sh" "$out/root" "$build/src" >&2
+fi
+"$top/scripts/bench-extras.sh" "$out/root"
+if [ -n "${BENCH_OVERLAY:-}" ]; then
+	say "adding $BENCH_OVERLAY"
+	cp -a "$BENCH_OVERLAY/." "$out/root/"
+fi
+install -m755 "$top/guest/bench.sh" "$out/root/tests/bench.sh"
+(cd "$out/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 > "$out/initrd.cpio.gz"
+
+# kunit.enable=0: mtetag's KUnit suites are built in and would otherwise run
+# at every boot, before the workloads; both kernels get the same arguments.
+append="kunit.enable=0 bench_quick=$quick"
+[ -n "${BENCH_ONLY:-}" ] && append="$append bench_only=$BENCH_ONLY"
+timeout=900
+[ "$quick" = 1 ] && timeout=400
+
+rm -f "$out"/logs/*.log "$out/runs.tsv"
+diff <(grep '^CONFIG_' "$build/kernel-baseline/.config" | sort) \
+	<(grep '^CONFIG_' "$build/kernel-$name_b/.config" | sort) |
+	sed -n 's/^[<>] //p' > "$out/config-diff.txt" || true
+printf 'round\tside\tkernel\tlog\twall_s\tloadavg\trc\n' > "$out/runs.tsv"
+say "$rounds round(s), baseline (A) against $name_b (B), swap on $swap${BENCH_ONLY:+, only $BENCH_ONLY}"
+for r in $(seq "$rounds"); do
+	for side in A B; do
+		if [ $side = A ]; then kname=baseline image=$image_a; else kname=$name_b image=$image_b; fi
+		log=$out/logs/round$r-$side-$kname.log
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		t0=$(date +%s.%N)
+		rc=0
+		QUIET=1 TIMEOUT=$timeout APPEND="$append" MEM=${MEM:-1G} SMP=${SMP:-2} \
+			"$top/scripts/qemu.sh" "$image" "$out/initrd.cpio.gz" bench "$log" "$swap" || rc=$?
+		wall=$(echo "$(date +%s.%N) - $t0" | bc)
+		printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n' "$r" $side "$kname" "$log" "$wall" "$load" $rc >> "$out/runs.tsv"
+		say "round $r $side ($kname): ${wall%.*} s, host load $load, exit $rc"
+	done
+done
+
+python3 "$top/scripts/bench-report.py" "$out"
