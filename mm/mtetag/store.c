@@ -1,0 +1,1047 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mtetag store: the memory tags of swapped-out pages, compressed.
+ *
+ * Swap writes a page's data but not its memory tags (arm64 MTE: 4 bits per
+ * 16 bytes, 128 bytes per 4K page). mtetag_save_folio() reads them when a
+ * folio is written to swap and keeps them here, mtetag_restore_folio() puts
+ * them back when the page is read in, mtetag_invalidate() frees them with
+ * the swap slot and mtetag_swapoff() frees what a swap device leaves.
+ *
+ * Per swap type, an array of xarrays, one per SWAP_ADDRESS_SPACE_PAGES of
+ * the device like the swap cache and zswap, holds one entry per tagged page,
+ * indexed by swap offset:
+ *
+ * - an inline value, xa_mk_value(): pages whose tags are all zero (value
+ *   0) or that a codec packs into 63 bits; no allocation at all;
+ * - a struct mtetag_blob (2-byte header and codec payload) from a kmem
+ *   cache of the next 8-byte size class: compressed pages;
+ * - MTETAG_RAW_SIZE bytes of raw tags, no header, the slot marked with
+ *   MTETAG_MARK_RAW: incompressible pages, or the "raw" policy; this costs
+ *   exactly what the plain scheme's kmalloc(128) did.
+ *
+ * The codec policy (enum mtetag_codec, default AUTO: the smallest result)
+ * only decides how new entries are written: every entry says how to read
+ * it, so a policy change leaves old entries readable.
+ *
+ * Concurrency: an entry is written (save) and read (restore) only with the
+ * folio of its swap slot locked, so the two never race on one slot; the
+ * slot is freed (invalidate) only when no PTE and no swap cache folio refer
+ * to it any more. That is why a replaced or freed blob can be freed at once.
+ * The xarray lock serialises stores and erases within a tree; lookups run
+ * under RCU.
+ */
+
+#define pr_fmt(fmt) "mtetag: " fmt
+
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/dcache.h>
+#include <linux/fault-inject.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/jump_label.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/mtetag.h>
+#include <linux/mutex.h>
+#include <linux/pagemap.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/xarray.h>
+
+#include "../swap.h"
+#include "codec.h"
+#include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/mtetag.h>
+
+DEFINE_STATIC_KEY_FALSE(mtetag_enabled);
+
+/* Slot mark of headerless raw blobs. */
+#define MTETAG_MARK_RAW		XA_MARK_1
+
+/* Why a save failed; numbers as in include/trace/events/mtetag.h. */
+enum mtetag_fail_reason {
+	MTETAG_FAIL_REASON_NOMEM,
+	MTETAG_FAIL_REASON_XARRAY,
+	MTETAG_FAIL_REASON_CGROUP,
+};
+
+/* Codec policy for new entries: written by sysfs, read at every save. */
+static enum mtetag_codec mtetag_policy = MTETAG_CODEC_AUTO;
+
+/**
+ * struct mtetag_type - the tag store of one swap type
+ * @trees: @nr_trees xarrays, one per SWAP_ADDRESS_SPACE_PAGES slots; NULL
+ *	while the type is off
+ * @nr_trees: number of @trees
+ * @devname: path of the swap device or file, for the statistics
+ * @stats: counters since the swapon of the type
+ * @global: the sums of all types that @stats adds to too (NULL for the
+ *	private type of the KUnit tests)
+ * @fail_save_after: KUnit only: fail the blob allocation after this many
+ *	more successes (negative: never)
+ *
+ * @trees, @nr_trees and @devname change only under mtetag_types_lock, at
+ * swapon and swapoff, when no swap I/O can reach the type; the swap paths
+ * read them without lock.
+ */
+struct mtetag_type {
+	struct xarray *trees;
+	unsigned int nr_trees;
+	const char *devname;
+	struct mtetag_stats stats;
+	struct mtetag_stats *global;
+#if IS_ENABLED(CONFIG_MTETAG_KUNIT_TEST)
+	int fail_save_after;
+#endif
+};
+
+static struct mtetag_type mtetag_types[MAX_SWAPFILES];
+static DEFINE_MUTEX(mtetag_types_lock);
+
+/* Sums of all types; events keep counting across swapoff. */
+static struct mtetag_stats mtetag_global_stats;
+
+/* Blob caches: non-raw blobs by 8-byte size class, and raw blobs. */
+static struct kmem_cache *mtetag_blob_caches[MTETAG_NR_SIZE_CLASSES];
+static char mtetag_blob_cache_names[MTETAG_NR_SIZE_CLASSES][16];
+static struct kmem_cache *mtetag_raw_cache;
+
+#ifdef CONFIG_MTETAG_FAULT_INJECTION
+DECLARE_FAULT_ATTR(mtetag_fail_save);
+
+static int __init setup_fail_mtetag_save(char *str)
+{
+	return setup_fault_attr(&mtetag_fail_save, str);
+}
+__setup("fail_mtetag_save=", setup_fail_mtetag_save);
+#endif
+
+/* ---------------------------------------------------------------------
+ * Statistics
+ */
+
+const char * const mtetag_stat_names[MTETAG_NR_STAT_ITEMS] = {
+	[MTETAG_STORED_PAGES]		= "stored_pages",
+	[MTETAG_STORED_BYTES]		= "stored_bytes",
+	[MTETAG_ALLOC_BYTES]		= "alloc_bytes",
+	[MTETAG_ROUNDING_BYTES]		= "rounding_bytes",
+	[MTETAG_INLINE_PAGES]		= "inline_pages",
+	[MTETAG_ZERO_PAGES]		= "zero_pages",
+	[MTETAG_RAW_PAGES]		= "raw_pages",
+	[MTETAG_SAVES]			= "saves",
+	[MTETAG_REPLACES]		= "replaces",
+	[MTETAG_RESTORES]		= "restores",
+	[MTETAG_RESTORES_TAGGED]	= "restores_tagged",
+	[MTETAG_INVALIDATES]		= "invalidates",
+	[MTETAG_FAIL_NOMEM]		= "fail_nomem",
+	[MTETAG_FAIL_XARRAY]		= "fail_xarray",
+	[MTETAG_FAIL_CGROUP]		= "fail_cgroup",
+	[MTETAG_DECODE_ERRORS]		= "decode_errors",
+	[MTETAG_VERIFY_ERRORS]		= "verify_errors",
+	[MTETAG_SWAPOFF_LEFTOVERS]	= "swapoff_leftovers",
+};
+
+/*
+ * What one stored entry costs, as the statistics count it: derived from the
+ * entry alone, so that freeing an entry subtracts exactly what storing it
+ * added.
+ */
+struct mtetag_cost {
+	enum mtetag_codec codec;
+	bool is_inline;
+	bool raw;
+	unsigned int stored;	/* blob bytes incl. header */
+	unsigned int alloc;	/* slab object bytes */
+	unsigned int bucket;	/* histogram bucket */
+};
+
+static unsigned int mtetag_size_class(unsigned int size)
+{
+	return DIV_ROUND_UP(size, MTETAG_SIZE_STEP) - 1;
+}
+
+static void mtetag_entry_cost(void *entry, bool raw, struct mtetag_cost *c)
+{
+	const struct mtetag_blob *blob = entry;
+	unsigned int class;
+
+	memset(c, 0, sizeof(*c));
+	if (xa_is_value(entry)) {
+		c->codec = mtetag_inline_codec(xa_to_value(entry));
+		c->is_inline = true;
+		c->bucket = MTETAG_HIST_INLINE;
+	} else if (raw) {
+		c->codec = MTETAG_CODEC_RAW;
+		c->raw = true;
+		c->stored = MTETAG_RAW_SIZE;
+		c->alloc = MTETAG_RAW_SIZE;
+		c->bucket = MTETAG_HIST_RAW;
+	} else {
+		c->codec = blob->codec;
+		c->stored = MTETAG_BLOB_HDR + blob->len;
+		class = mtetag_size_class(c->stored);
+		c->alloc = (class + 1) * MTETAG_SIZE_STEP;
+		c->bucket = class + 1;
+	}
+}
+
+static void mtetag_stats_add(struct mtetag_stats *s,
+			     const struct mtetag_cost *c, long sign)
+{
+	atomic_long_add(sign, &s->item[MTETAG_STORED_PAGES]);
+	if (c->stored) {
+		atomic_long_add(sign * c->stored, &s->item[MTETAG_STORED_BYTES]);
+		atomic_long_add(sign * c->alloc, &s->item[MTETAG_ALLOC_BYTES]);
+		if (c->alloc != c->stored)
+			atomic_long_add(sign * (c->alloc - c->stored),
+					&s->item[MTETAG_ROUNDING_BYTES]);
+	}
+	if (c->is_inline)
+		atomic_long_add(sign, &s->item[MTETAG_INLINE_PAGES]);
+	if (c->codec == MTETAG_CODEC_ZERO)
+		atomic_long_add(sign, &s->item[MTETAG_ZERO_PAGES]);
+	if (c->raw)
+		atomic_long_add(sign, &s->item[MTETAG_RAW_PAGES]);
+	if (c->codec < MTETAG_NR_CODECS) {
+		atomic_long_add(sign, &s->codec_pages[c->codec]);
+		if (c->stored)
+			atomic_long_add(sign * c->stored,
+					&s->codec_bytes[c->codec]);
+	}
+	atomic_long_add(sign, &s->hist[c->bucket]);
+}
+
+/* Account an entry stored (@sign 1) or freed (@sign -1). */
+static void mtetag_account(struct mtetag_type *t, const struct mtetag_cost *c,
+			   long sign)
+{
+	mtetag_stats_add(&t->stats, c, sign);
+	if (t->global)
+		mtetag_stats_add(t->global, c, sign);
+}
+
+static void mtetag_count(struct mtetag_type *t, enum mtetag_stat_item item,
+			 long n)
+{
+	atomic_long_add(n, &t->stats.item[item]);
+	if (t->global)
+		atomic_long_add(n, &t->global->item[item]);
+}
+
+static void mtetag_stats_reset(struct mtetag_stats *s)
+{
+	int i;
+
+	for (i = 0; i < MTETAG_NR_STAT_ITEMS; i++)
+		atomic_long_set(&s->item[i], 0);
+	for (i = 0; i < MTETAG_NR_CODECS; i++) {
+		atomic_long_set(&s->codec_pages[i], 0);
+		atomic_long_set(&s->codec_bytes[i], 0);
+	}
+	for (i = 0; i < MTETAG_NR_HIST; i++)
+		atomic_long_set(&s->hist[i], 0);
+}
+
+/**
+ * mtetag_stats_read() - copy the counters of a swap type, or of all
+ * @type: a swap type, or MTETAG_ALL_TYPES
+ * @snap: where to copy them
+ *
+ * The counters of a type are kept after its swapoff, until its next swapon.
+ * Any context.
+ *
+ * Return: 0, or -EINVAL for a bad @type.
+ */
+int mtetag_stats_read(int type, struct mtetag_stats_snapshot *snap)
+{
+	const struct mtetag_stats *s;
+	int i;
+
+	if (type == MTETAG_ALL_TYPES)
+		s = &mtetag_global_stats;
+	else if (type >= 0 && type < MAX_SWAPFILES)
+		s = &mtetag_types[type].stats;
+	else
+		return -EINVAL;
+
+	for (i = 0; i < MTETAG_NR_STAT_ITEMS; i++)
+		snap->item[i] = atomic_long_read(&s->item[i]);
+	for (i = 0; i < MTETAG_NR_CODECS; i++) {
+		snap->codec_pages[i] = atomic_long_read(&s->codec_pages[i]);
+		snap->codec_bytes[i] = atomic_long_read(&s->codec_bytes[i]);
+	}
+	for (i = 0; i < MTETAG_NR_HIST; i++)
+		snap->hist[i] = atomic_long_read(&s->hist[i]);
+	return 0;
+}
+
+/**
+ * mtetag_hist_bucket_bytes() - allocation size of a histogram bucket
+ * @bucket: MTETAG_HIST_INLINE, a size class bucket or MTETAG_HIST_RAW
+ *
+ * Return: the bytes each entry of @bucket allocates (0 for inline).
+ */
+unsigned int mtetag_hist_bucket_bytes(unsigned int bucket)
+{
+	if (bucket == MTETAG_HIST_RAW)
+		return MTETAG_RAW_SIZE;
+	if (bucket > MTETAG_NR_SIZE_CLASSES)
+		return 0;
+	return bucket * MTETAG_SIZE_STEP;
+}
+
+/* ---------------------------------------------------------------------
+ * Trees
+ */
+
+static bool mtetag_type_valid(int type)
+{
+	return type >= 0 && type < MAX_SWAPFILES;
+}
+
+static struct xarray *mtetag_tree(struct mtetag_type *t, pgoff_t offset)
+{
+	return &t->trees[offset >> SWAP_ADDRESS_SPACE_SHIFT];
+}
+
+/*
+ * Create the trees of @type for @nr_pages slots; @global says whether its
+ * counters add to the global ones. May sleep.
+ */
+static int mtetag_type_create(int type, unsigned long nr_pages,
+			      const char *devname, bool global)
+{
+	struct mtetag_type *t = &mtetag_types[type];
+	unsigned int i, nr = DIV_ROUND_UP(nr_pages, SWAP_ADDRESS_SPACE_PAGES);
+	struct xarray *trees;
+	const char *name;
+
+	trees = kvcalloc(nr, sizeof(*trees), GFP_KERNEL);
+	name = kstrdup_const(devname, GFP_KERNEL);
+	if (!trees || !name) {
+		kvfree(trees);
+		kfree_const(name);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++)
+		xa_init(&trees[i]);
+
+	mutex_lock(&mtetag_types_lock);
+	if (WARN_ON_ONCE(t->trees)) {
+		mutex_unlock(&mtetag_types_lock);
+		kvfree(trees);
+		kfree_const(name);
+		return -EBUSY;
+	}
+	mtetag_stats_reset(&t->stats);
+#if IS_ENABLED(CONFIG_MTETAG_KUNIT_TEST)
+	t->fail_save_after = -1;
+#endif
+	t->global = global ? &mtetag_global_stats : NULL;
+	t->devname = name;
+	t->nr_trees = nr;
+	t->trees = trees;
+	mutex_unlock(&mtetag_types_lock);
+	return 0;
+}
+
+static void mtetag_free_entry(void *entry, bool raw)
+{
+	struct mtetag_blob *blob = entry;
+
+	if (xa_is_value(entry))
+		return;
+	if (raw)
+		kmem_cache_free(mtetag_raw_cache, entry);
+	else
+		kmem_cache_free(mtetag_blob_caches[mtetag_size_class(MTETAG_BLOB_HDR + blob->len)],
+				blob);
+}
+
+/*
+ * Erase the entry of @offset, if any, and free it. Any context (takes the
+ * tree's spinlock). Return: the bytes the entry occupied, or -ENOENT.
+ */
+static int mtetag_erase(struct mtetag_type *t, pgoff_t offset)
+{
+	XA_STATE(xas, mtetag_tree(t, offset), offset);
+	struct mtetag_cost cost;
+	void *entry;
+	bool raw;
+
+	xas_lock(&xas);
+	entry = xas_load(&xas);
+	if (!entry) {
+		xas_unlock(&xas);
+		return -ENOENT;
+	}
+	raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
+	xas_store(&xas, NULL);
+	xas_unlock(&xas);
+
+	mtetag_entry_cost(entry, raw, &cost);
+	mtetag_account(t, &cost, -1);
+	mtetag_free_entry(entry, raw);
+	return cost.stored;
+}
+
+/* Free every entry of @type. May sleep. Return: entries freed. */
+static unsigned long mtetag_sweep(struct mtetag_type *t)
+{
+	unsigned long index, nr = 0;
+	unsigned int i;
+	void *entry;
+
+	for (i = 0; i < t->nr_trees; i++) {
+		xa_for_each(&t->trees[i], index, entry) {
+			if (mtetag_erase(t, index) >= 0)
+				nr++;
+			cond_resched();
+		}
+	}
+	return nr;
+}
+
+/* Free what is left of @type and its trees. May sleep. */
+static unsigned long mtetag_type_destroy(int type)
+{
+	struct mtetag_type *t = &mtetag_types[type];
+	unsigned long nr;
+	unsigned int i;
+
+	mutex_lock(&mtetag_types_lock);
+	if (!t->trees) {
+		mutex_unlock(&mtetag_types_lock);
+		return 0;
+	}
+	nr = mtetag_sweep(t);
+	for (i = 0; i < t->nr_trees; i++)
+		xa_destroy(&t->trees[i]);
+	kvfree(t->trees);
+	t->trees = NULL;
+	t->nr_trees = 0;
+	kfree_const(t->devname);
+	t->devname = NULL;
+	mutex_unlock(&mtetag_types_lock);
+	return nr;
+}
+
+/* ---------------------------------------------------------------------
+ * Save
+ */
+
+static bool mtetag_should_fail_save(struct mtetag_type *t, size_t size)
+{
+#if IS_ENABLED(CONFIG_MTETAG_KUNIT_TEST)
+	if (t->fail_save_after >= 0 && t->fail_save_after-- == 0)
+		return true;
+#endif
+#ifdef CONFIG_MTETAG_FAULT_INJECTION
+	if (should_fail(&mtetag_fail_save, size))
+		return true;
+#endif
+	return false;
+}
+
+static void mtetag_encode_raw(const u8 *tags, struct mtetag_enc *enc)
+{
+	enc->codec = MTETAG_CODEC_RAW;
+	enc->is_inline = false;
+	enc->value = 0;
+	enc->len = MTETAG_RAW_SIZE;
+	memcpy(enc->buf, tags, MTETAG_RAW_SIZE);
+}
+
+/*
+ * Check what the codec returned before trusting it with memory: a bad
+ * length would overrun the blob, a bad inline value would be unreadable.
+ * With CONFIG_MTETAG_DEBUG_VERIFY, also decode it and compare. A bad
+ * encoding is a codec bug: warn once, count it and store raw instead.
+ */
+static void mtetag_check_enc(struct mtetag_type *t, const u8 *tags,
+			     struct mtetag_enc *enc)
+{
+	u8 check[MTETAG_RAW_SIZE];
+	bool ok;
+	int err = 0;
+
+	if (enc->codec == MTETAG_CODEC_RAW)
+		ok = !enc->is_inline && enc->len == MTETAG_RAW_SIZE;
+	else if (enc->is_inline)
+		ok = enc->value <= MTETAG_INLINE_MAX &&
+		     mtetag_inline_codec(enc->value) == enc->codec;
+	else
+		ok = enc->codec < MTETAG_NR_CODECS &&
+		     enc->len <= MTETAG_BLOB_PAYLOAD_MAX;
+
+	if (ok && IS_ENABLED(CONFIG_MTETAG_DEBUG_VERIFY) &&
+	    enc->codec != MTETAG_CODEC_RAW) {
+		if (enc->is_inline)
+			err = mtetag_decode_inline(enc->value, check);
+		else
+			err = mtetag_decode(enc->codec, enc->buf, enc->len,
+					    check);
+		ok = !err && !memcmp(check, tags, MTETAG_RAW_SIZE);
+	}
+	if (likely(ok))
+		return;
+
+	WARN_ONCE(1, "mtetag: bad %s encoding (inline %d, len %u, err %d): storing raw\n",
+		  enc->codec < MTETAG_NR_CODECS ?
+		  mtetag_codec_names[enc->codec] : "?",
+		  enc->is_inline, enc->len, err);
+	mtetag_count(t, MTETAG_VERIFY_ERRORS, 1);
+	mtetag_encode_raw(tags, enc);
+}
+
+/* Make the entry for an encoding: allocates a blob unless inline. */
+static void *mtetag_make_entry(struct mtetag_type *t,
+			       const struct mtetag_enc *enc, gfp_t gfp)
+{
+	struct mtetag_blob *blob;
+	unsigned int size;
+	void *raw;
+
+	if (enc->is_inline)
+		return xa_mk_value(enc->value);
+
+	if (enc->codec == MTETAG_CODEC_RAW) {
+		if (mtetag_should_fail_save(t, MTETAG_RAW_SIZE))
+			return NULL;
+		raw = kmem_cache_alloc(mtetag_raw_cache, gfp);
+		if (raw)
+			memcpy(raw, enc->buf, MTETAG_RAW_SIZE);
+		return raw;
+	}
+
+	size = MTETAG_BLOB_HDR + enc->len;
+	if (mtetag_should_fail_save(t, size))
+		return NULL;
+	blob = kmem_cache_alloc(mtetag_blob_caches[mtetag_size_class(size)],
+				gfp);
+	if (blob) {
+		blob->codec = enc->codec;
+		blob->len = enc->len;
+		memcpy(blob->data, enc->buf, enc->len);
+	}
+	return blob;
+}
+
+/*
+ * Store the tags of the page in slot @offset of @t, replacing (and freeing)
+ * what the slot held. May sleep.
+ * Return: 0, or -ENOMEM with *@reason set.
+ */
+static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
+			const u8 *tags, enum mtetag_codec policy,
+			enum mtetag_fail_reason *reason)
+{
+	XA_STATE(xas, mtetag_tree(t, offset), offset);
+	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	struct mtetag_cost cost;
+	struct mtetag_enc enc;
+	void *entry, *old;
+	bool raw, old_raw = false;
+
+	mtetag_encode(policy, tags, &enc);
+	mtetag_check_enc(t, tags, &enc);
+	raw = enc.codec == MTETAG_CODEC_RAW;
+
+	entry = mtetag_make_entry(t, &enc, gfp);
+	if (!entry) {
+		*reason = MTETAG_FAIL_REASON_NOMEM;
+		return -ENOMEM;
+	}
+
+	do {
+		xas_lock(&xas);
+		old = xas_load(&xas);
+		if (old)
+			old_raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
+		xas_store(&xas, entry);
+		if (!xas_error(&xas)) {
+			if (raw)
+				xas_set_mark(&xas, MTETAG_MARK_RAW);
+			else
+				xas_clear_mark(&xas, MTETAG_MARK_RAW);
+		}
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, gfp));
+
+	if (xas_error(&xas)) {
+		mtetag_free_entry(entry, raw);
+		*reason = MTETAG_FAIL_REASON_XARRAY;
+		return xas_error(&xas);
+	}
+
+	if (old) {
+		mtetag_entry_cost(old, old_raw, &cost);
+		mtetag_account(t, &cost, -1);
+		mtetag_free_entry(old, old_raw);
+		mtetag_count(t, MTETAG_REPLACES, 1);
+	}
+	mtetag_entry_cost(entry, raw, &cost);
+	mtetag_account(t, &cost, 1);
+	trace_mtetag_save(type, offset, cost.codec, cost.stored,
+			  cost.is_inline);
+	return 0;
+}
+
+static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
+			     struct folio *folio)
+{
+	enum mtetag_fail_reason reason = MTETAG_FAIL_REASON_NOMEM;
+	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
+	long i, nr = folio_nr_pages(folio), saved = 0;
+	u8 tags[MTETAG_RAW_SIZE];
+	int err = 0;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page = folio_page(folio, i);
+
+		if (!arch_mtetag_page_tagged(page))
+			continue;
+		arch_mtetag_read_page(page, tags);
+		err = mtetag_store(t, type, offset + i, tags, policy, &reason);
+		if (err)
+			break;
+		saved++;
+	}
+	if (!err) {
+		if (saved)
+			mtetag_count(t, MTETAG_SAVES, saved);
+		return 0;
+	}
+
+	/* All or nothing: drop what this call stored. */
+	while (i--)
+		mtetag_erase(t, offset + i);
+	mtetag_count(t, reason == MTETAG_FAIL_REASON_NOMEM ?
+		     MTETAG_FAIL_NOMEM : MTETAG_FAIL_XARRAY, 1);
+	trace_mtetag_save_fail(type, offset, reason, err);
+	return -ENOMEM;
+}
+
+/**
+ * __mtetag_save_folio() - save the tags of a folio about to go to swap
+ * @folio: the folio, locked, in the swap cache (folio->swap set)
+ *
+ * Saves the tags of every tagged page of @folio, replacing what its slots
+ * held. May sleep (allocates with GFP_KERNEL).
+ *
+ * Return: 0, or -ENOMEM if any page could not be saved: then nothing of
+ * this call is kept, and the folio must stay in memory.
+ */
+int __mtetag_save_folio(struct folio *folio)
+{
+	swp_entry_t entry = folio->swap;
+	struct mtetag_type *t = &mtetag_types[swp_type(entry)];
+
+	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
+	VM_WARN_ON_ONCE_FOLIO(!folio_test_swapcache(folio), folio);
+	might_sleep();
+
+	if (WARN_ON_ONCE(!t->trees))
+		return -ENOMEM;
+	return mtetag_save_pages(t, swp_type(entry), swp_offset(entry), folio);
+}
+
+/* ---------------------------------------------------------------------
+ * Restore
+ */
+
+static int mtetag_decode_entry(void *entry, bool raw, u8 *tags)
+{
+	const struct mtetag_blob *blob = entry;
+
+	if (xa_is_value(entry))
+		return mtetag_decode_inline(xa_to_value(entry), tags);
+	if (raw)
+		return mtetag_decode(MTETAG_CODEC_RAW, entry, MTETAG_RAW_SIZE,
+				     tags);
+	return mtetag_decode(blob->codec, blob->data, blob->len, tags);
+}
+
+/*
+ * Put the tags stored for slot @offset into @page, unless the page has
+ * tags already. Atomic context: no allocation, no sleep. The entry stays.
+ */
+static void mtetag_restore_page(struct mtetag_type *t, int type,
+				pgoff_t offset, struct page *page)
+{
+	XA_STATE(xas, mtetag_tree(t, offset), offset);
+	u8 tags[MTETAG_RAW_SIZE];
+	struct mtetag_cost cost;
+	bool raw, claimed;
+	void *entry;
+	int err;
+
+	rcu_read_lock();
+	do {
+		entry = xas_load(&xas);
+	} while (xas_retry(&xas, entry));
+	if (!entry)
+		goto out;
+	raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
+
+	claimed = arch_mtetag_try_claim_page(page);
+	if (!claimed) {
+		/* Tagged already, e.g. a swap cache page mapped again. */
+		mtetag_count(t, MTETAG_RESTORES_TAGGED, 1);
+	} else {
+		err = mtetag_decode_entry(entry, raw, tags);
+		if (WARN_ONCE(err, "mtetag: cannot decode tags of swap slot %d:%lu (%d), zeroing them\n",
+			      type, offset, err)) {
+			mtetag_count(t, MTETAG_DECODE_ERRORS, 1);
+			memset(tags, 0, sizeof(tags));
+		}
+		/* Completes the claim, whatever the decode said. */
+		arch_mtetag_write_page(page, tags);
+		mtetag_count(t, MTETAG_RESTORES, 1);
+	}
+	if (trace_mtetag_restore_enabled()) {
+		mtetag_entry_cost(entry, raw, &cost);
+		trace_mtetag_restore(type, offset, cost.codec, claimed);
+	}
+out:
+	rcu_read_unlock();
+}
+
+/**
+ * __mtetag_restore_folio() - put saved tags back into a folio
+ * @entry: swap entry of the first page of @folio
+ * @folio: the folio, locked, read from swap
+ *
+ * Called under the PTE lock (do_swap_page(), unuse_pte()) or with the
+ * folio locked (shmem): does not allocate and does not sleep. Pages that
+ * have tags already keep them (the PG_mte_lock protocol of the backend);
+ * the stored tags stay until the slot is freed, since restore can run
+ * again for the same slot.
+ */
+void __mtetag_restore_folio(swp_entry_t entry, struct folio *folio)
+{
+	struct mtetag_type *t = &mtetag_types[swp_type(entry)];
+	long i, nr = folio_nr_pages(folio);
+
+	if (!t->trees)
+		return;
+	for (i = 0; i < nr; i++)
+		mtetag_restore_page(t, swp_type(entry), swp_offset(entry) + i,
+				    folio_page(folio, i));
+}
+
+/* ---------------------------------------------------------------------
+ * Invalidate, swapon, swapoff
+ */
+
+/**
+ * __mtetag_invalidate() - free the tags of a freed swap slot
+ * @type: swap type
+ * @offset: swap offset
+ *
+ * Called from swap_range_free(), in atomic context.
+ */
+void __mtetag_invalidate(int type, pgoff_t offset)
+{
+	struct mtetag_type *t = &mtetag_types[type];
+	int size;
+
+	if (!t->trees)
+		return;
+	size = mtetag_erase(t, offset);
+	if (size < 0)
+		return;
+	mtetag_count(t, MTETAG_INVALIDATES, 1);
+	trace_mtetag_invalidate(type, offset, size);
+}
+
+/**
+ * __mtetag_swapon() - create the tag store of a swap device
+ * @si: the swap device, not enabled yet (si->swap_file set)
+ * @nr_pages: its number of slots
+ *
+ * Process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int __mtetag_swapon(struct swap_info_struct *si, unsigned long nr_pages)
+{
+	char *buf, *path = NULL;
+	int err;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (si->swap_file) {
+		path = d_path(&si->swap_file->f_path, buf, PATH_MAX);
+		if (IS_ERR(path))
+			path = NULL;
+	}
+	err = mtetag_type_create(si->type, nr_pages, path ?: "(unknown)",
+				 true);
+	kfree(buf);
+	if (!err)
+		mtetag_sysfs_swapon(si->type);
+	return err;
+}
+
+/**
+ * __mtetag_swapoff() - free the tag store of a swap device
+ * @type: the swap type
+ *
+ * Called at swapoff, when no slot of @type is in use any more (so any entry
+ * left is a leak: it is counted), or when swapon fails. Process context,
+ * may sleep. Afterwards @type holds nothing.
+ */
+void __mtetag_swapoff(int type)
+{
+	struct mtetag_type *t = &mtetag_types[type];
+	unsigned long nr;
+
+	mtetag_sysfs_swapoff(type);
+	nr = mtetag_type_destroy(type);
+	if (nr) {
+		pr_warn("swap type %d: %lu entries left at swapoff\n", type, nr);
+		mtetag_count(t, MTETAG_SWAPOFF_LEFTOVERS, nr);
+	}
+	trace_mtetag_invalidate_area(type, nr);
+}
+
+/* ---------------------------------------------------------------------
+ * Information for sysfs and debugfs
+ */
+
+/**
+ * mtetag_type_active() - whether a swap type has a tag store
+ * @type: the swap type
+ *
+ * Return: true between swapon and swapoff of @type.
+ */
+bool mtetag_type_active(int type)
+{
+	return mtetag_type_valid(type) && READ_ONCE(mtetag_types[type].trees);
+}
+
+/**
+ * mtetag_type_devname() - the swap device or file of a swap type
+ * @type: the swap type
+ * @buf: where to copy the path
+ * @size: size of @buf
+ *
+ * May sleep (takes mtetag_types_lock).
+ * Return: length of the path (truncated to fit), or -ENOENT if @type is off.
+ */
+int mtetag_type_devname(int type, char *buf, size_t size)
+{
+	ssize_t len = -ENOENT;
+
+	if (!mtetag_type_valid(type))
+		return -ENOENT;
+	mutex_lock(&mtetag_types_lock);
+	if (mtetag_types[type].devname)
+		len = strscpy(buf, mtetag_types[type].devname, size);
+	mutex_unlock(&mtetag_types_lock);
+	if (len == -E2BIG)
+		len = size - 1;
+	return len;
+}
+
+/**
+ * mtetag_type_nr_shards() - number of trees of a swap type
+ * @type: the swap type
+ *
+ * Return: one per SWAP_ADDRESS_SPACE_PAGES slots, 0 if @type is off.
+ */
+unsigned int mtetag_type_nr_shards(int type)
+{
+	unsigned int nr = 0;
+
+	if (!mtetag_type_valid(type))
+		return 0;
+	mutex_lock(&mtetag_types_lock);
+	nr = mtetag_types[type].nr_trees;
+	mutex_unlock(&mtetag_types_lock);
+	return nr;
+}
+
+/**
+ * mtetag_shard_pages() - entries stored in one tree of a swap type
+ * @type: the swap type
+ * @shard: tree number, below mtetag_type_nr_shards()
+ *
+ * Walks the tree: O(entries). May sleep.
+ * Return: the number of entries, or -ENOENT.
+ */
+long mtetag_shard_pages(int type, unsigned int shard)
+{
+	struct mtetag_type *t;
+	unsigned long index;
+	long nr = -ENOENT;
+	void *entry;
+
+	if (!mtetag_type_valid(type))
+		return -ENOENT;
+	t = &mtetag_types[type];
+	mutex_lock(&mtetag_types_lock);
+	if (t->trees && shard < t->nr_trees) {
+		nr = 0;
+		xa_for_each(&t->trees[shard], index, entry)
+			nr++;
+	}
+	mutex_unlock(&mtetag_types_lock);
+	return nr;
+}
+
+/* Nodes of the subtree at @entry; caller holds the RCU read lock. */
+static unsigned long mtetag_count_nodes(struct xarray *xa, void *entry)
+{
+	struct xa_node *node;
+	unsigned long nr = 1;
+	unsigned int i;
+
+	if (!xa_is_node(entry))
+		return 0;
+	node = xa_to_node(entry);
+	if (node->shift)
+		for (i = 0; i < XA_CHUNK_SIZE; i++)
+			nr += mtetag_count_nodes(xa, xa_entry(xa, node, i));
+	return nr;
+}
+
+static unsigned long mtetag_type_node_bytes(struct mtetag_type *t)
+{
+	unsigned long nr = 0;
+	unsigned int i;
+
+	lockdep_assert_held(&mtetag_types_lock);
+	for (i = 0; t->trees && i < t->nr_trees; i++) {
+		rcu_read_lock();
+		nr += mtetag_count_nodes(&t->trees[i], xa_head(&t->trees[i]));
+		rcu_read_unlock();
+		cond_resched();
+	}
+	return nr * sizeof(struct xa_node);
+}
+
+/**
+ * mtetag_xa_node_bytes() - memory of the xarray nodes of the trees
+ * @type: a swap type, or MTETAG_ALL_TYPES
+ *
+ * Walks the trees under RCU, so the figure is a snapshot of a moving
+ * target. Counts sizeof(struct xa_node) per node, the object size of the
+ * radix_tree_node cache. May sleep.
+ *
+ * Return: bytes, 0 for a type that is off.
+ */
+unsigned long mtetag_xa_node_bytes(int type)
+{
+	unsigned long bytes = 0;
+	int i;
+
+	mutex_lock(&mtetag_types_lock);
+	for (i = 0; i < MAX_SWAPFILES; i++)
+		if (type == MTETAG_ALL_TYPES || type == i)
+			bytes += mtetag_type_node_bytes(&mtetag_types[i]);
+	mutex_unlock(&mtetag_types_lock);
+	return bytes;
+}
+
+/**
+ * mtetag_total_bytes() - kernel memory the store uses
+ * @type: a swap type, or MTETAG_ALL_TYPES
+ *
+ * Blob allocations plus xarray nodes. May sleep.
+ * Return: bytes.
+ */
+unsigned long mtetag_total_bytes(int type)
+{
+	struct mtetag_stats_snapshot *snap;
+	unsigned long bytes = mtetag_xa_node_bytes(type);
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (snap && !mtetag_stats_read(type, snap))
+		bytes += snap->item[MTETAG_ALLOC_BYTES];
+	kfree(snap);
+	return bytes;
+}
+
+/**
+ * mtetag_get_policy() - the codec policy for new entries
+ *
+ * Return: a codec, or MTETAG_CODEC_AUTO.
+ */
+enum mtetag_codec mtetag_get_policy(void)
+{
+	return READ_ONCE(mtetag_policy);
+}
+
+/**
+ * mtetag_set_policy() - choose how new entries are written
+ * @policy: a codec that mtetag_codec_available() accepts, or
+ *	MTETAG_CODEC_AUTO for the smallest result of all codecs
+ *
+ * Entries stored before stay as they are, and readable. Any context.
+ * Return: 0, or -EINVAL if @policy cannot be selected.
+ */
+int mtetag_set_policy(enum mtetag_codec policy)
+{
+	if (policy == MTETAG_CODEC_ZERO || policy > MTETAG_CODEC_AUTO ||
+	    !mtetag_codec_available(policy))
+		return -EINVAL;
+	WRITE_ONCE(mtetag_policy, policy);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Init
+ */
+
+static void __init mtetag_create_caches(void)
+{
+	unsigned int i, size;
+
+	for (i = 0; i < MTETAG_NR_SIZE_CLASSES; i++) {
+		size = (i + 1) * MTETAG_SIZE_STEP;
+		snprintf(mtetag_blob_cache_names[i],
+			 sizeof(mtetag_blob_cache_names[i]), "mtetag-%u", size);
+		mtetag_blob_caches[i] =
+			kmem_cache_create(mtetag_blob_cache_names[i], size,
+					  __alignof__(struct mtetag_blob),
+					  SLAB_PANIC, NULL);
+	}
+	mtetag_raw_cache = kmem_cache_create("mtetag-raw", MTETAG_RAW_SIZE, 0,
+					     SLAB_PANIC, NULL);
+}
+
+static int __init mtetag_init(void)
+{
+	int err;
+
+	/*
+	 * The caches are made even without tag hardware, for the KUnit
+	 * tests; the swap hooks stay off then.
+	 */
+	mtetag_create_caches();
+	if (!arch_mtetag_supported())
+		return 0;
+
+	err = mtetag_zstd_init();
+	if (err && IS_ENABLED(CONFIG_MTETAG_ZSTD))
+		pr_warn("zstd codec unavailable (%d)\n", err);
+	static_branch_enable(&mtetag_enabled);
+	pr_info("keeping tags of swapped-out pages, codec policy %s\n",
+		mtetag_codec_names[mtetag_get_policy()]);
+	return 0;
+}
+subsys_initcall(mtetag_init);
+
+#if IS_ENABLED(CONFIG_MTETAG_KUNIT_TEST)
+#include "tests/store-kunit.h"
+#endif
