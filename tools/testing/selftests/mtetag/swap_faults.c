@@ -7,8 +7,10 @@
  *  - every tag and byte survives;
  *  - save_failures grows by exactly the number of injected failures (read
  *    from the attribute: 'times' counts down once per injected failure);
- *  - every page that left memory had its tags stored (stored_pages grows by
- *    at least that many), and at 100% nothing is stored and every page stays;
+ *  - every page that left memory had its tags saved (saves grows by at
+ *    least that many), and at 100% nothing is saved and every page stays
+ *    (stored_pages is only shown: slots of earlier rounds are freed
+ *    meanwhile);
  * then injection is turned off and everything must swap normally again.
  * Needs an mtetag kernel with CONFIG_MTETAG_FAULT_INJECTION: skipped
  * elsewhere.
@@ -47,9 +49,26 @@ static void inject(long pct)
 	attr_set("probability", pct);
 }
 
+/*
+ * One round of pushing the pages out: pageout, then reclaim of as much as
+ * they are, not more: with saves failing, reclaim would retry the same
+ * folios for as long as it is asked to.
+ */
+static void push_out(void *buf, unsigned long npages)
+{
+	const char *cg = mte_cgroup_dir();
+	char path[700];
+
+	madvise(buf, npages * mte_page_size(), MADV_PAGEOUT);
+	if (!cg)
+		return;
+	snprintf(path, sizeof(path), "%s/memory.reclaim", cg);
+	mte_write_long(path, npages * mte_page_size());
+}
+
 static void test_probability(long pct, const struct mte_opts *o, uint64_t seed)
 {
-	long f0, sp0, f, sp, injected, res, out;
+	long f0, sp0, s0, f, sp, sv, injected, res, out;
 	struct mte_check c;
 	unsigned long r;
 	bool ok = true;
@@ -60,33 +79,36 @@ static void test_probability(long pct, const struct mte_opts *o, uint64_t seed)
 	buf = mte_map_anon(o->npages);
 	if (!buf)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
-	mte_fill(buf, o->npages, PAT_RANDOM, seed);
+	/* the flush reclaims the whole cgroup: before the pages are tagged */
 	mte_flush_swap_slot_caches();
 	f0 = mtetag_stat("save_failures");
 	sp0 = mtetag_stat("stored_pages");
+	s0 = mtetag_stat("saves");
+	mte_fill(buf, o->npages, PAT_RANDOM, seed);
 	inject(pct);
 	for (r = 0; r < o->iters; r++)
-		mte_swap_out(buf, o->npages);
+		push_out(buf, o->npages);
 	res = mte_resident_pages(buf, o->npages);
 	attr_set("probability", 0);
 	injected = TIMES - attr_get("times");
 	f = mtetag_stat("save_failures") - f0;
 	sp = mtetag_stat("stored_pages") - sp0;
+	sv = mtetag_stat("saves") - s0;
 	out = (long)o->npages - res;
 
-	ksft_print_msg("%s: %ld injected, save_failures +%ld, stored_pages +%ld\n",
-		       name, injected, f, sp);
+	ksft_print_msg("%s: %ld injected, save_failures +%ld, saves +%ld, stored_pages %+ld\n",
+		       name, injected, f, sv, sp);
 	ksft_print_msg("%s: %ld of %lu pages out\n", name, out, o->npages);
 	if (injected <= 0 || f != injected) {
 		ksft_print_msg("%s: save_failures does not count the injected failures\n",
 			       name);
 		ok = false;
 	}
-	if (sp < out) {
-		ksft_print_msg("%s: %ld pages out but only %ld stored\n", name, out, sp);
+	if (sv < out) {
+		ksft_print_msg("%s: %ld pages out but only %ld saved\n", name, out, sv);
 		ok = false;
 	}
-	if (pct == 100 && (sp != 0 || res != (long)o->npages)) {
+	if (pct == 100 && (sv != 0 || res != (long)o->npages)) {
 		ksft_print_msg("%s: pages left memory although no save succeeded\n", name);
 		ok = false;
 	}
