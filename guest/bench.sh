@@ -45,12 +45,13 @@ vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # and tagged heaps are full of them (glibc tags whole chunks, data or not).
 swapouts() { echo $(($(vmstat pswpout) + $(vmstat swpout_zero))); }
 swapins() { echo $(($(vmstat pswpin) + $(vmstat swpin_zero))); }
-# SUnreclaim in kB once deferred frees settled and empty slabs were freed
-# (as bench_swap does: freed objects otherwise still count).
-sunreclaim() {
+# "SUnreclaim Slab" in kB once deferred frees settled and empty slabs were
+# freed (as bench_swap does: freed objects otherwise still count). All
+# slab too: xarray nodes, both stores' index, are reclaimable slab.
+slab_kb() {
 	sleep 0.3
 	for f in /sys/kernel/slab/*/shrink; do echo 1 > $f; done 2>/dev/null
-	meminfo SUnreclaim
+	echo $(meminfo SUnreclaim) $(meminfo Slab)
 }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
@@ -171,9 +172,11 @@ prog_snapshot() {
 		return
 	fi
 	t_out=$(uptime_s)
-	s0=$(sunreclaim) m0=$(mtetag_counters mt0_)
+	set -- $(slab_kb)
+	s0=$1 a0=$2 m0=$(mtetag_counters mt0_)
 	reclaim_all
-	s1=$(sunreclaim) m1=$(mtetag_counters mt1_)
+	set -- $(slab_kb)
+	s1=$1 a1=$2 m1=$(mtetag_counters mt1_)
 	swap_kb=$(awk '/^VmSwap:/ { print $2 }' /proc/$pid/status)
 	tagged_kb=$(tagged_swap_kb $pid)
 	echo go > $tmp/go
@@ -183,7 +186,7 @@ prog_snapshot() {
 	wait $writer
 	echo "bench_prog: prog=$p run=snapshot tagging=$tagging rc=$rc ok=$(prog_check $p)" \
 		"swap_kb=$swap_kb tagged_swap_kb=$tagged_kb out_in_s=$(elapsed $t_out $t_in)" \
-		"sunreclaim_rise=$(((s1 - s0) * 1024)) $m0$m1"
+		"sunreclaim_rise=$(((s1 - s0) * 1024)) slab_rise=$(((a1 - a0) * 1024)) $m0$m1"
 }
 
 run_prog() {

@@ -18,6 +18,9 @@
 #   BENCH_B=mtetag     the kernel measured against the baseline; 'baseline'
 #                      gives an A/A run that shows the noise floor (also the
 #                      fallback while the mtetag kernel does not build)
+#   BENCH_IMAGE_B=...  the B kernel's Image, built elsewhere (its .config
+#                      three folders up, as kbuild.sh leaves it); BENCH_B
+#                      then only names it
 #   BENCH_ONLY=...     a subset of synthetic,prog,fio
 #   BENCH_OVERLAY=DIR  a tree copied over the initramfs (programs to try
 #                      before they are part of it)
@@ -41,13 +44,19 @@ case $swap in disk|zram) ;; *) die "BENCH_SWAP must be disk or zram" ;; esac
 make -s -C "$top" kernel-baseline
 image_a=$build/kernel-baseline/arch/arm64/boot/Image
 name_b=$want_b
-if [ "$want_b" = mtetag ]; then
+if [ -n "${BENCH_IMAGE_B:-}" ]; then
+	image_b=$BENCH_IMAGE_B
+	config_b=$(dirname "$image_b")/../../../.config
+elif [ "$want_b" = mtetag ]; then
 	if ! make -s -C "$top" kernel-mtetag; then
 		say "WARNING: the mtetag kernel does not build: measuring baseline against itself"
 		name_b=baseline
 	fi
 fi
-image_b=$build/kernel-$name_b/arch/arm64/boot/Image
+if [ -z "${BENCH_IMAGE_B:-}" ]; then
+	image_b=$build/kernel-$name_b/arch/arm64/boot/Image
+	config_b=$build/kernel-$name_b/.config
+fi
 [ -f "$image_a" ] && [ -f "$image_b" ] || die "missing kernel image"
 
 # The benchmark initramfs: the test one plus the benchmark's programs. The
@@ -78,7 +87,7 @@ timeout=900
 
 rm -f "$out"/logs/*.log "$out/runs.tsv"
 diff <(grep '^CONFIG_' "$build/kernel-baseline/.config" | sort) \
-	<(grep '^CONFIG_' "$build/kernel-$name_b/.config" | sort) |
+	<(grep '^CONFIG_' "$config_b" | sort) |
 	sed -n 's/^[<>] //p' > "$out/config-diff.txt" || true
 printf 'round\tside\tkernel\tlog\twall_s\tloadavg\trc\n' > "$out/runs.tsv"
 say "$rounds round(s), baseline (A) against $name_b (B), swap on $swap${BENCH_ONLY:+, only $BENCH_ONLY}"

@@ -76,6 +76,7 @@ struct bench_result {
 	long out;		/* pages that left memory */
 	double out_s, in_s;	/* swap-out, swap-in seconds */
 	long rise_kb;		/* SUnreclaim rise while the pages are out */
+	long slab_rise_kb;	/* the same for all slab, reclaimable too */
 	bool have_mtetag;
 	struct mtetag_counters mt;	/* mtetag's gauges: change while out */
 	unsigned long bad_pages;
@@ -142,10 +143,12 @@ static long meminfo_kb(const char *key)
 }
 
 /*
- * SUnreclaim in kB, once RCU-deferred frees had time and empty slabs went.
+ * SUnreclaim in kB, once RCU-deferred frees had time and empty slabs went;
+ * all slab in @slab_kb: xarray nodes (the stores' index, in both kernels)
+ * are reclaimable slab, so SUnreclaim alone misses them.
  * -x COMMAND runs first, with BENCH_CLASS and BENCH_PHASE (before, out).
  */
-static long sunreclaim_kb(int cls, const char *phase)
+static long sunreclaim_kb(int cls, const char *phase, long *slab_kb)
 {
 	usleep(SETTLE_US);
 	slab_shrink_all();
@@ -155,6 +158,7 @@ static long sunreclaim_kb(int cls, const char *phase)
 		if (system(at_reading))
 			fprintf(stderr, "bench_swap: '%s' failed\n", at_reading);
 	}
+	*slab_kb = meminfo_kb("Slab");
 	return meminfo_kb("SUnreclaim");
 }
 
@@ -312,7 +316,7 @@ static int bench_class(int cls, unsigned long npages, uint64_t seed,
 {
 	bool tagged = cls != CLASS_UNTAGGED;
 	struct mtetag_counters before, after;
-	long kb_before, kb_out;
+	long kb_before, kb_out, slab_before, slab_out;
 	double t0;
 	char *buf;
 
@@ -326,15 +330,16 @@ static int bench_class(int cls, unsigned long npages, uint64_t seed,
 	}
 	fill(buf, npages, cls, seed);
 
-	kb_before = sunreclaim_kb(cls, "before");
+	kb_before = sunreclaim_kb(cls, "before", &slab_before);
 	r->have_mtetag = mtetag_read(&before);
 
 	t0 = now();
 	r->out = npages - mte_swap_out(buf, npages);
 	r->out_s = now() - t0;
 
-	kb_out = sunreclaim_kb(cls, "out");
+	kb_out = sunreclaim_kb(cls, "out", &slab_out);
 	r->rise_kb = kb_out - kb_before;
+	r->slab_rise_kb = slab_out - slab_before;
 	if (r->have_mtetag && mtetag_read(&after))
 		mtetag_delta(&r->mt, &before, &after);
 
@@ -348,10 +353,11 @@ static int bench_class(int cls, unsigned long npages, uint64_t seed,
 	return 0;
 }
 
-static void print_result(const struct bench_result *r, double ctl_per_page)
+static void print_result(const struct bench_result *r, double ctl_per_page,
+			 double slab_ctl_per_page)
 {
 	double mib = r->out * (double)mte_page_size() / (1 << 20);
-	double rise = r->rise_kb * 1024.0;
+	double rise = r->rise_kb * 1024.0, slab = r->slab_rise_kb * 1024.0;
 
 	printf("bench_swap: class=%s pages=%lu out=%ld out_s=%.4f in_s=%.4f",
 	       class_name(r->cls), r->pages, r->out, r->out_s, r->in_s);
@@ -359,8 +365,11 @@ static void print_result(const struct bench_result *r, double ctl_per_page)
 	       r->in_s > 0 ? mib / r->in_s : 0);
 	printf(" sunreclaim_rise=%.0f rise_per_page=%.2f", rise,
 	       r->out > 0 ? rise / r->out : 0);
-	if (r->cls != CLASS_UNTAGGED && r->out > 0)
+	printf(" slab_rise=%.0f slab_rise_per_page=%.2f", slab, r->out > 0 ? slab / r->out : 0);
+	if (r->cls != CLASS_UNTAGGED && r->out > 0) {
 		printf(" tag_bytes_per_page=%.2f", rise / r->out - ctl_per_page);
+		printf(" slab_tag_bytes_per_page=%.2f", slab / r->out - slab_ctl_per_page);
+	}
 	if (r->have_mtetag) {
 		printf(" mt_stored_pages=%lld mt_stored_bytes=%lld mt_total_bytes=%lld",
 		       r->mt.stored_pages, r->mt.stored_bytes, r->mt.total_bytes);
@@ -481,7 +490,7 @@ int main(int argc, char **argv)
 	unsigned long npages = 8192, hog_mib = 0, gen_kib = 0;
 	bool want[NR_CLASSES] = { false };
 	int opt, i, c, rep, repeats = 1, nres = 0, nctl = 0;
-	double seconds = 10, ctl = 0;
+	double seconds = 10, ctl = 0, slab_ctl = 0;
 	uint64_t seed = 1;
 
 	while ((opt = getopt(argc, argv, "n:r:c:s:H:t:g:x:")) != -1) {
@@ -558,6 +567,7 @@ int main(int argc, char **argv)
 				continue;
 			if (c == CLASS_UNTAGGED && res[nres].out > 0) {
 				ctl += (double)res[nres].rise_kb * 1024 / res[nres].out;
+				slab_ctl += (double)res[nres].slab_rise_kb * 1024 / res[nres].out;
 				nctl++;
 			}
 			nres++;
@@ -565,8 +575,9 @@ int main(int argc, char **argv)
 	}
 	/* Figures relative to the mean control of this boot, so printed last. */
 	ctl = nctl ? ctl / nctl : 0;
+	slab_ctl = nctl ? slab_ctl / nctl : 0;
 	for (i = 0; i < nres; i++)
-		print_result(&res[i], ctl);
+		print_result(&res[i], ctl, slab_ctl);
 	for (i = 0; i < nres; i++)
 		if (res[i].bad_pages)
 			return 1;
