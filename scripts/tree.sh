@@ -94,7 +94,9 @@ lay_overlay() {
 			[ -n "$f" ] || continue
 			say "removing $f (no longer in the overlay)"
 			rm -f "$dest/$f"
-			[ -f "$pristine/$f" ] && cp "$pristine/$f" "$dest/$f"
+			if [ -f "$pristine/$f" ]; then
+				cp "$pristine/$f" "$dest/$f"
+			fi
 		done
 	fi
 	echo "$list" > "$dest/.mtetag-overlay"
