@@ -26,9 +26,12 @@ SELF=$HERE/$(basename "$0")
 SWAP_TAGS=${SWAP_TAGS:-$HERE/swap_tags}
 MTETAG_STAT=${MTETAG_STAT:-/tools/mtetag-stat}
 NPAGES=512
-# Pages whose swap slot may outlive munmap (a swap cache folio that reclaim
-# frees later), and so keep their entry after the test.
-SLACK=$((NPAGES / 20))
+# Pages whose swap slot may outlive munmap, and so keep their entry after
+# the test: a swap cache folio that reclaim frees later, or a slot waiting
+# in the per-CPU cache of freed slots (SWAP_SLOTS_CACHE_SIZE, 64 per CPU),
+# which returns them to the device in batches.
+NCPUS=$(grep -c '^processor' /proc/cpuinfo)
+SLACK=$((64 * ${NCPUS:-1} + NPAGES / 20))
 
 KSFT_PASS=0
 KSFT_FAIL=1
@@ -140,6 +143,10 @@ is_counter() {
 	[ -f "$1" ] && [ "$(wc -l <"$1")" -eq 1 ] && grep -qx '[0-9][0-9]*' "$1"
 }
 
+ro_counter() {
+	mode_is "$1" 444 && is_counter "$1"
+}
+
 val() {		# val DIR NAME: a value of a snapshot
 	cat "$1/$2"
 }
@@ -196,8 +203,7 @@ for d in "$SYS"/swap/*; do
 	check "swap/$t: a swap type number" sh -c "echo $t | grep -qx '[0-9][0-9]*'"
 	check "swap/$t/device: mode 0444" mode_is "$d/device" 444
 	for f in $COUNTERS; do
-		check "swap/$t/$f: mode 0444, one decimal number" \
-			sh -c "[ \"\$(stat -c %a $d/$f)\" = 444 ] && [ \"\$(wc -l <$d/$f)\" -eq 1 ] && grep -qx '[0-9][0-9]*' $d/$f"
+		check "swap/$t/$f: mode 0444, one decimal number" ro_counter "$d/$f"
 	done
 	ls "$d" >"$TMP/present"
 	check "swap/$t: no undocumented file" same_lines "$TMP/documented" "$TMP/present"
@@ -322,7 +328,8 @@ if [ "$ntypes" -eq 1 ]; then
 	if [ -d "$B/swap/$t" ] && [ -d "$A/swap/$t" ]; then
 		for f in saves restores invalidates; do
 			check "swap/$t/$f moved as $f" \
-				eq "$(delta "$B/swap/$t" "$A/swap/$t" "$f")" "$(delta "$B" "$A" "$f")"
+				eq "$(delta "$B/swap/$t" "$A/swap/$t" "$f")" \
+				"$(delta "$B" "$A" "$f")"
 		done
 	fi
 else
@@ -353,7 +360,8 @@ if [ -f "$M/dbg.stats" ]; then
 	check "blob_sizes: entries add up to stored_pages" \
 		eq "$(dbg_sum "$M" blob_sizes 2)" "$(val "$M" stored_pages)"
 	check "blob_sizes: size 0 entries = inline_pages" \
-		eq "$(awk '$1 == 0 { print $2 }' "$M/dbg.blob_sizes")" "$(val "$M" inline_pages)"
+		eq "$(awk '$1 == 0 { n = $2 } END { print n + 0 }' "$M/dbg.blob_sizes")" \
+		"$(val "$M" inline_pages)"
 	check "blob_sizes: size x entries add up to alloc_bytes" \
 		eq "$(awk '{ s += $1 * $2 } END { print s + 0 }' "$M/dbg.blob_sizes")" \
 		"$(dbg_stat "$M" alloc_bytes)"
@@ -362,7 +370,8 @@ if [ -f "$M/dbg.stats" ]; then
 	check "codecs: bytes add up to stored_bytes" \
 		eq "$(dbg_sum "$M" codecs 3)" "$(val "$M" stored_bytes)"
 	check "codecs: zero pages = zero_pages" \
-		eq "$(awk '$1 == "zero" { print $2 }' "$M/dbg.codecs")" "$(val "$M" zero_pages)"
+		eq "$(awk '$1 == "zero" { n = $2 } END { print n + 0 }' "$M/dbg.codecs")" \
+		"$(val "$M" zero_pages)"
 	check "shards: entries add up to stored_pages" \
 		eq "$(dbg_sum "$M" shards 3)" "$(val "$M" stored_pages)"
 	check "stats: rounding_bytes = alloc_bytes - stored_bytes" \
@@ -408,8 +417,9 @@ if [ -d "$FAIL" ]; then
 		$((nomem + $(delta "$B" "$A" save_failures_xarray) + \
 		   $(delta "$B" "$A" save_failures_cgroup)))
 	check "fail_save: no save counted" eq "$(delta "$B" "$A" saves)" 0
+	# Reclaim may free slots left in the swap cache by the test before.
 	check "fail_save: nothing stored" \
-		eq "$(val "$A" stored_pages)" "$(val "$B" stored_pages)"
+		ge "$(val "$B" stored_pages)" "$(val "$A" stored_pages)"
 else
 	skip "save_failures under fault injection" "$FAIL absent"
 fi
@@ -428,7 +438,8 @@ if [ -n "$dir" ]; then
 		snapshot "$A"
 		if [ -f "$A/dbg.stats" ]; then
 			check "swapoff: no entry left behind" \
-				eq "$(dbg_stat "$A" swapoff_leftovers)" "$(dbg_stat "$B" swapoff_leftovers)"
+				eq "$(dbg_stat "$A" swapoff_leftovers)" \
+				"$(dbg_stat "$B" swapoff_leftovers)"
 		fi
 		if swapon "$dev"; then
 			ok "swapon $dev"
