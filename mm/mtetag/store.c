@@ -20,6 +20,10 @@
  *   MTETAG_MARK_RAW: incompressible pages, or the "raw" policy; this costs
  *   exactly what the plain scheme's kmalloc(128) did.
  *
+ * Blobs are charged to the memory cgroup of the swapped page, as zswap
+ * charges its pool (see "Memory cgroup charging" below); inline entries
+ * cost nothing and are not charged.
+ *
  * The codec policy (enum mtetag_codec, default AUTO: the smallest result)
  * only decides how new entries are written: every entry says how to read
  * it, so a policy change leaves old entries readable.
@@ -42,12 +46,14 @@
 #include <linux/init.h>
 #include <linux/jump_label.h>
 #include <linux/limits.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mtetag.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swap.h>
@@ -299,6 +305,74 @@ unsigned int mtetag_hist_bucket_bytes(unsigned int bucket)
 }
 
 /* ---------------------------------------------------------------------
+ * Memory cgroup charging
+ *
+ * A container that swaps tagged memory pays for the tags, within its
+ * limits: each blob is charged to the memcg of the folio whose tags it
+ * keeps, like zswap charges its compressed copies. Slab keeps the charge:
+ * kmem_cache_charge() in a set_active_memcg() scope of the folio's memcg
+ * records the obj_cgroup in the slab's per-object extension vector, not in
+ * the blob (raw blobs stay MTETAG_RAW_SIZE bytes), and kmem_cache_free()
+ * uncharges it. When a cgroup is removed, reparenting points that
+ * obj_cgroup, and so the charge, at the parent: nothing to walk here.
+ *
+ * MEMCG_MTETAG_B, the "mtetag" line of memory.stat, adds an entry's
+ * allocation bytes (its share of alloc_bytes) to the memcg its blob is
+ * charged to, and subtracts them from the memcg it is charged to when it
+ * is freed; after reparenting that is the parent, and the hierarchical
+ * counters still add up.
+ *
+ * Saves run in reclaim (PF_MEMALLOC), where refusing one would keep the
+ * folio in memory, the opposite of what reclaim wants. So, as zswap's, the
+ * charge never fails: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM forces it
+ * past the limit at once (no memcg reclaim or OOM kill from writeback),
+ * and the memcg's next ordinary charge reclaims the excess. A blob goes
+ * uncharged only if slab cannot allocate its per-slab vector; it is then
+ * not counted either, and the save still succeeds. No save is refused for
+ * its cgroup, so MTETAG_FAIL_CGROUP stays zero.
+ */
+#define MTETAG_CHARGE_GFP	(GFP_NOWAIT | __GFP_NOWARN | __GFP_NOFAIL)
+
+/* Add (@sign 1) or subtract (-1) a charged blob to "mtetag". Any context. */
+static void mtetag_memcg_account(void *entry, bool raw, int sign)
+{
+	struct mem_cgroup *memcg;
+	struct mtetag_cost cost;
+
+	rcu_read_lock();
+	memcg = mem_cgroup_from_slab_obj(entry);
+	if (memcg) {
+		mtetag_entry_cost(entry, raw, &cost);
+		mod_memcg_state(memcg, MEMCG_MTETAG_B, sign * (int)cost.alloc);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * Charge the blob of a new @entry to @memcg, the memcg of the folio (NULL
+ * if it has none). The caller holds the folio lock, so the folio's charge
+ * pins @memcg for the set_active_memcg() scope. Does not sleep, never fails.
+ */
+static void mtetag_memcg_charge(void *entry, bool raw, struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *old;
+
+	if (!memcg || xa_is_value(entry))
+		return;
+	old = set_active_memcg(memcg);
+	kmem_cache_charge(entry, MTETAG_CHARGE_GFP);
+	set_active_memcg(old);
+	mtetag_memcg_account(entry, raw, 1);
+}
+
+/* Called before the blob of @entry is freed, which uncharges it. */
+static void mtetag_memcg_uncharge(void *entry, bool raw)
+{
+	if (!xa_is_value(entry))
+		mtetag_memcg_account(entry, raw, -1);
+}
+
+/* ---------------------------------------------------------------------
  * Trees
  */
 
@@ -359,6 +433,7 @@ static void mtetag_free_entry(void *entry, bool raw)
 
 	if (xa_is_value(entry))
 		return;
+	mtetag_memcg_uncharge(entry, raw);
 	if (raw)
 		kmem_cache_free(mtetag_raw_cache, entry);
 	else
@@ -537,11 +612,12 @@ static void *mtetag_make_entry(struct mtetag_type *t,
 
 /*
  * Store the tags of the page in slot @offset of @t, replacing (and freeing)
- * what the slot held. May sleep.
+ * what the slot held, and charge the entry to @memcg (may be NULL). May sleep.
  * Return: 0, or -ENOMEM with *@reason set.
  */
 static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 			const u8 *tags, enum mtetag_codec policy,
+			struct mem_cgroup *memcg,
 			enum mtetag_fail_reason *reason)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
@@ -560,6 +636,7 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 		*reason = MTETAG_FAIL_REASON_NOMEM;
 		return -ENOMEM;
 	}
+	mtetag_memcg_charge(entry, raw, memcg);
 
 	do {
 		xas_lock(&xas);
@@ -600,6 +677,7 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 {
 	enum mtetag_fail_reason reason = MTETAG_FAIL_REASON_NOMEM;
 	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
+	struct mem_cgroup *memcg = folio_memcg(folio);
 	long i, nr = folio_nr_pages(folio), saved = 0;
 	u8 tags[MTETAG_RAW_SIZE];
 	int err = 0;
@@ -610,7 +688,8 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 		if (!arch_mtetag_page_tagged(page))
 			continue;
 		arch_mtetag_read_page(page, tags);
-		err = mtetag_store(t, type, offset + i, tags, policy, &reason);
+		err = mtetag_store(t, type, offset + i, tags, policy, memcg,
+				   &reason);
 		if (err)
 			break;
 		saved++;
@@ -635,7 +714,8 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
  * @folio: the folio, locked, in the swap cache (folio->swap set)
  *
  * Saves the tags of every tagged page of @folio, replacing what its slots
- * held. May sleep (allocates with GFP_KERNEL).
+ * held, and charges them to the folio's memory cgroup (a charge never
+ * fails the save). May sleep (allocates with GFP_KERNEL).
  *
  * Return: 0, or -ENOMEM if any page could not be saved: then nothing of
  * this call is kept, and the folio must stay in memory.
@@ -698,7 +778,7 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 		mtetag_count(t, MTETAG_RESTORES_TAGGED, 1);
 	} else {
 		err = mtetag_decode_entry(entry, raw, tags);
-		if (WARN_ONCE(err, "mtetag: cannot decode tags of swap slot %d:%lu (%d), zeroing them\n",
+		if (WARN_ONCE(err, "mtetag: bad entry for swap slot %d:%lu (%d): zero tags\n",
 			      type, offset, err)) {
 			mtetag_count(t, MTETAG_DECODE_ERRORS, 1);
 			memset(tags, 0, sizeof(tags));
@@ -755,6 +835,12 @@ void __mtetag_invalidate(int type, pgoff_t offset)
 	int size;
 
 	if (!t->trees)
+		return;
+	/*
+	 * Most freed slots held untagged pages: check without the tree lock.
+	 * Nothing can store into a slot while it is being freed.
+	 */
+	if (!xa_load(mtetag_tree(t, offset), offset))
 		return;
 	size = mtetag_erase(t, offset);
 	if (size < 0)

@@ -28,123 +28,78 @@
 			 { 2, "cgroup" })
 
 TRACE_EVENT(mtetag_save,
-
-	TP_PROTO(int type, pgoff_t offset, unsigned int codec,
-		 unsigned int size, bool is_inline),
-
-	TP_ARGS(type, offset, codec, size, is_inline),
-
-	TP_STRUCT__entry(
-		__field(int, type)
-		__field(pgoff_t, offset)
-		__field(unsigned int, codec)
-		__field(unsigned int, size)
-		__field(bool, is_inline)
-	),
-
-	TP_fast_assign(
-		__entry->type = type;
-		__entry->offset = offset;
-		__entry->codec = codec;
-		__entry->size = size;
-		__entry->is_inline = is_inline;
-	),
-
-	TP_printk("type=%d offset=%lu codec=%s size=%u inline=%d",
-		  __entry->type, __entry->offset,
-		  show_mtetag_codec(__entry->codec), __entry->size,
-		  __entry->is_inline)
+	    TP_PROTO(int type, pgoff_t offset, unsigned int codec,
+		     unsigned int size, bool is_inline),
+	    TP_ARGS(type, offset, codec, size, is_inline),
+	    TP_STRUCT__entry(__field(int, type)
+			     __field(pgoff_t, offset)
+			     __field(unsigned int, codec)
+			     __field(unsigned int, size)
+			     __field(bool, is_inline)),
+	    TP_fast_assign(__entry->type = type;
+			   __entry->offset = offset;
+			   __entry->codec = codec;
+			   __entry->size = size;
+			   __entry->is_inline = is_inline;),
+	    TP_printk("type=%d offset=%lu codec=%s size=%u inline=%d",
+		      __entry->type, __entry->offset,
+		      show_mtetag_codec(__entry->codec), __entry->size,
+		      __entry->is_inline)
 );
 
 TRACE_EVENT(mtetag_restore,
-
-	TP_PROTO(int type, pgoff_t offset, unsigned int codec, bool claimed),
-
-	TP_ARGS(type, offset, codec, claimed),
-
-	TP_STRUCT__entry(
-		__field(int, type)
-		__field(pgoff_t, offset)
-		__field(unsigned int, codec)
-		__field(bool, claimed)
-	),
-
-	TP_fast_assign(
-		__entry->type = type;
-		__entry->offset = offset;
-		__entry->codec = codec;
-		__entry->claimed = claimed;
-	),
-
-	TP_printk("type=%d offset=%lu codec=%s claimed=%d",
-		  __entry->type, __entry->offset,
-		  show_mtetag_codec(__entry->codec), __entry->claimed)
+	    TP_PROTO(int type, pgoff_t offset, unsigned int codec, bool claimed),
+	    TP_ARGS(type, offset, codec, claimed),
+	    TP_STRUCT__entry(__field(int, type)
+			     __field(pgoff_t, offset)
+			     __field(unsigned int, codec)
+			     __field(bool, claimed)),
+	    TP_fast_assign(__entry->type = type;
+			   __entry->offset = offset;
+			   __entry->codec = codec;
+			   __entry->claimed = claimed;),
+	    TP_printk("type=%d offset=%lu codec=%s claimed=%d",
+		      __entry->type, __entry->offset,
+		      show_mtetag_codec(__entry->codec), __entry->claimed)
 );
 
 TRACE_EVENT(mtetag_invalidate,
-
-	TP_PROTO(int type, pgoff_t offset, unsigned int size),
-
-	TP_ARGS(type, offset, size),
-
-	TP_STRUCT__entry(
-		__field(int, type)
-		__field(pgoff_t, offset)
-		__field(unsigned int, size)
-	),
-
-	TP_fast_assign(
-		__entry->type = type;
-		__entry->offset = offset;
-		__entry->size = size;
-	),
-
-	TP_printk("type=%d offset=%lu size=%u",
-		  __entry->type, __entry->offset, __entry->size)
+	    TP_PROTO(int type, pgoff_t offset, unsigned int size),
+	    TP_ARGS(type, offset, size),
+	    TP_STRUCT__entry(__field(int, type)
+			     __field(pgoff_t, offset)
+			     __field(unsigned int, size)),
+	    TP_fast_assign(__entry->type = type;
+			   __entry->offset = offset;
+			   __entry->size = size;),
+	    TP_printk("type=%d offset=%lu size=%u",
+		      __entry->type, __entry->offset, __entry->size)
 );
 
 TRACE_EVENT(mtetag_invalidate_area,
-
-	TP_PROTO(int type, unsigned long nr_freed),
-
-	TP_ARGS(type, nr_freed),
-
-	TP_STRUCT__entry(
-		__field(int, type)
-		__field(unsigned long, nr_freed)
-	),
-
-	TP_fast_assign(
-		__entry->type = type;
-		__entry->nr_freed = nr_freed;
-	),
-
-	TP_printk("type=%d freed=%lu", __entry->type, __entry->nr_freed)
+	    TP_PROTO(int type, unsigned long nr_freed),
+	    TP_ARGS(type, nr_freed),
+	    TP_STRUCT__entry(__field(int, type)
+			     __field(unsigned long, nr_freed)),
+	    TP_fast_assign(__entry->type = type;
+			   __entry->nr_freed = nr_freed;),
+	    TP_printk("type=%d freed=%lu", __entry->type, __entry->nr_freed)
 );
 
 TRACE_EVENT(mtetag_save_fail,
-
-	TP_PROTO(int type, pgoff_t offset, unsigned int reason, int err),
-
-	TP_ARGS(type, offset, reason, err),
-
-	TP_STRUCT__entry(
-		__field(int, type)
-		__field(pgoff_t, offset)
-		__field(unsigned int, reason)
-		__field(int, err)
-	),
-
-	TP_fast_assign(
-		__entry->type = type;
-		__entry->offset = offset;
-		__entry->reason = reason;
-		__entry->err = err;
-	),
-
-	TP_printk("type=%d offset=%lu reason=%s err=%d",
-		  __entry->type, __entry->offset,
-		  show_mtetag_fail_reason(__entry->reason), __entry->err)
+	    TP_PROTO(int type, pgoff_t offset, unsigned int reason, int err),
+	    TP_ARGS(type, offset, reason, err),
+	    TP_STRUCT__entry(__field(int, type)
+			     __field(pgoff_t, offset)
+			     __field(unsigned int, reason)
+			     __field(int, err)),
+	    TP_fast_assign(__entry->type = type;
+			   __entry->offset = offset;
+			   __entry->reason = reason;
+			   __entry->err = err;),
+	    TP_printk("type=%d offset=%lu reason=%s err=%d",
+		      __entry->type, __entry->offset,
+		      show_mtetag_fail_reason(__entry->reason), __entry->err)
 );
 
 #endif /* _TRACE_MTETAG_H */

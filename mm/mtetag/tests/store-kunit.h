@@ -70,7 +70,7 @@ static int mtetag_test_store(struct kunit *test, pgoff_t offset,
 	struct mtetag_type *t = test->priv;
 	enum mtetag_fail_reason reason;
 
-	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags, policy,
+	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags, policy, NULL,
 			    &reason);
 }
 
@@ -329,6 +329,46 @@ static void mtetag_test_policy_switch(struct kunit *test)
 	KUNIT_EXPECT_GE(test, mtetag_test_stat(t, MTETAG_INLINE_PAGES), 1);
 }
 
+/*
+ * The root memcg is never charged, and a blob charged to nobody must not be
+ * counted nor uncounted: the swap of an unlimited process costs no memcg
+ * anything, and the "mtetag" counters cannot drift. The charges of real
+ * cgroups are checked in the guest (selftests/mtetag/swap_memcg_charge).
+ */
+static void mtetag_test_memcg_root(struct kunit *test)
+{
+#ifdef CONFIG_MEMCG
+	struct mtetag_type *t = test->priv;
+	enum mtetag_fail_reason reason;
+	u8 in[MTETAG_RAW_SIZE];
+	unsigned int i;
+	void *entry;
+
+	for (i = 0; i < 3; i++) {
+		if (i == 1)
+			mtetag_test_runs(in, 40);	/* a compressed blob */
+		else
+			mtetag_test_random(in);		/* raw */
+		KUNIT_ASSERT_EQ(test, mtetag_store(t, MTETAG_TEST_TYPE, 40 + i, in,
+						   MTETAG_CODEC_AUTO,
+						   root_mem_cgroup, &reason), 0);
+		entry = xa_load(mtetag_tree(t, 40 + i), 40 + i);
+		KUNIT_ASSERT_NOT_NULL(test, entry);
+		KUNIT_EXPECT_FALSE(test, xa_is_value(entry));
+		rcu_read_lock();
+		KUNIT_EXPECT_NULL(test, mem_cgroup_from_slab_obj(entry));
+		rcu_read_unlock();
+	}
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_FAIL_CGROUP), 0);
+	KUNIT_EXPECT_EQ(test, kmem_cache_size(mtetag_raw_cache), MTETAG_RAW_SIZE);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_GT(test, mtetag_erase(t, 40 + i), 0);
+	mtetag_test_expect_empty(test);
+#else
+	kunit_skip(test, "no memory cgroups");
+#endif
+}
+
 /* Tests on real pages need tag hardware. */
 static void mtetag_test_need_tags(struct kunit *test)
 {
@@ -487,6 +527,7 @@ static struct kunit_case mtetag_store_test_cases[] = {
 	KUNIT_CASE(mtetag_test_raw_cost),
 	KUNIT_CASE(mtetag_test_rounding),
 	KUNIT_CASE(mtetag_test_policy_switch),
+	KUNIT_CASE(mtetag_test_memcg_root),
 	KUNIT_CASE(mtetag_test_folio_rollback),
 	KUNIT_CASE(mtetag_test_skip_untagged),
 	KUNIT_CASE(mtetag_test_restore_idempotent),
@@ -499,6 +540,7 @@ static struct kunit_suite mtetag_store_test_suite = {
 	.exit = mtetag_test_exit,
 	.test_cases = mtetag_store_test_cases,
 };
+
 kunit_test_suite(mtetag_store_test_suite);
 
 #endif /* _MTETAG_STORE_KUNIT_H */
