@@ -51,7 +51,7 @@ swapins() { echo $(($(vmstat pswpin) + $(vmstat swpin_zero))); }
 slab_kb() {
 	sleep 0.3
 	for f in /sys/kernel/slab/*/shrink; do echo 1 > $f; done 2>/dev/null
-	echo $(meminfo SUnreclaim) $(meminfo Slab)
+	echo "$(meminfo SUnreclaim) $(meminfo Slab)"
 }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
@@ -68,7 +68,7 @@ in_cg() { sh -c 'echo $$ > '$cg'/cgroup.procs && exec "$@"' sh "$@"; }
 # Push what the cgroup holds to swap; memory.reclaim stops short of the
 # amount asked when little is left, so a few rounds drain it.
 reclaim_all() {
-	for i in 1 2 3 4 5 6; do
+	for _ in 1 2 3 4 5 6; do
 		echo 1G > $cg/memory.reclaim 2>/dev/null
 	done
 }
@@ -129,7 +129,7 @@ prog_pressure() {
 wait_blocked() {
 	while [ ! -e $tmp/fed ]; do sleep 0.2; done
 	prev=
-	for i in $(seq 400); do
+	for _ in $(seq 400); do
 		cur=$(awk '{ print $3, $14 + $15 }' /proc/$1/stat 2>/dev/null) || return 1
 		case $cur in S*) [ "$cur" = "$prev" ] && return 0 ;; esac
 		prev=$cur
@@ -158,7 +158,7 @@ prog_snapshot() {
 	# the writer waits in a builtin read on a FIFO: no process is forked
 	# while the memory figures are taken
 	(cat $tmp/in.$p.1; : > $tmp/fed
-		read -r go < $tmp/go
+		read -r _ < $tmp/go
 		cat $tmp/in.$p.2) > $tmp/fifo &
 	writer=$!
 	env $env sh -c 'echo $$ > '$cg'/cgroup.procs && exec '"$(prog_cmd $p)" \
@@ -172,9 +172,11 @@ prog_snapshot() {
 		return
 	fi
 	t_out=$(uptime_s)
+	# shellcheck disable=SC2046 # two words, split on purpose
 	set -- $(slab_kb)
 	s0=$1 a0=$2 m0=$(mtetag_counters mt0_)
 	reclaim_all
+	# shellcheck disable=SC2046
 	set -- $(slab_kb)
 	s1=$1 a1=$2 m1=$(mtetag_counters mt1_)
 	swap_kb=$(awk '/^VmSwap:/ { print $2 }' /proc/$pid/status)
@@ -277,5 +279,5 @@ echo "bench_info: kernel=$(uname -r) swap=$GUEST_SWAP quick=$quick mem_kb=$(memi
 for w in $only; do
 	start=$(uptime_s)
 	run_$w
-	echo "bench_time: $w seconds=$(elapsed $start $(uptime_s))"
+	echo "bench_time: $w seconds=$(elapsed "$start" "$(uptime_s)")"
 done

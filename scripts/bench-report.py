@@ -413,7 +413,9 @@ def main():
     info = {}
     for r in runs:
         vals, probs, inf = parse_log(r["log"])
-        info = info or inf
+        # the B side's boot line names mtetag's codec
+        if not info or (r["side"] == "B" and inf):
+            info = inf
         per_side[r["side"]].append(vals)
         problems += [f"round {r['round']} {r['kernel']}: {p}" for p in probs]
         if r["rc"] != "0":
