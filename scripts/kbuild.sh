@@ -35,6 +35,13 @@ kmake=(make -s -C "$src" O="$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 	CC="ccache aarch64-linux-gnu-gcc" HOSTCC="ccache gcc" -j"$jobs")
 
 mkdir -p "$obj"
+# One build per object directory at a time: parallel makes in one O= tree
+# corrupt each other. A second caller waits for the first.
+exec 9> "$obj/.mtetag-lock"
+if ! flock -n 9; then
+	say "waiting for another build of $obj"
+	flock 9
+fi
 want=$(cat $frags | sha256sum | cut -c1-16)
 if [ "$(cat "$obj/.mtetag-config" 2>/dev/null)" != "$want" ] || [ ! -f "$obj/.config" ]; then
 	say "configuring from $(echo $frags | xargs -n1 basename | xargs)"

@@ -121,6 +121,10 @@ pristine)
 	;;
 mtetag)
 	[ -n "${2:-}" ] || die "usage: tree.sh mtetag DEST"
+	mkdir -p "$(dirname "$2")"
+	# one writer of DEST at a time (builds of it take the object lock)
+	exec 9> "$2.lock"
+	flock 9
 	ensure_pristine
 	make_mtetag "$2"
 	echo "$2"

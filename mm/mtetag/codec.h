@@ -6,8 +6,9 @@
  * This header and the codec-*.c files are kernel code that also compiles
  * unchanged in userspace (tools/testing/mtetag supplies a seam header for the
  * few kernel definitions they use), so they include nothing beyond
- * <linux/types.h>, <linux/bitmap.h>, <linux/bits.h>, <linux/errno.h>,
- * <linux/string.h> and <linux/kernel.h>, and they never allocate.
+ * <linux/types.h>, <linux/bitmap.h>, <linux/bits.h>, <linux/bug.h>,
+ * <linux/errno.h>, <linux/string.h>, <linux/kernel.h> and <asm/page.h>,
+ * and they never allocate (except codec-zstd.c's init of its workspaces).
  *
  * Tag layout ("raw"): the format mte_save_page_tags() writes, MTETAG_NR_TAGS
  * 4-bit tags packed two per byte, granule 2i in the low nibble of byte i.
@@ -15,8 +16,10 @@
 #ifndef _MM_MTETAG_CODEC_H
 #define _MM_MTETAG_CODEC_H
 
+#include <linux/bug.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <asm/page.h>
 
 #ifndef MTETAG_GRANULE_SIZE
 #define MTETAG_GRANULE_SIZE	16
