@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tags of swapped-out pages are charged to the memory cgroup of the
+ * pages, and shown as "mtetag" in its memory.stat.
+ *
+ * Under a parent cgroup P of our own, two children swap out different
+ * amounts of tagged memory with different tag patterns (random tags, which
+ * mtetag stores raw, and a heap-like pattern it compresses): each child's
+ * "mtetag" must match what the store says it grew by (stored_bytes and
+ * total_bytes of the swap types, summed: at least the one, at most the
+ * other), P must show their sum, and both must drop to zero once the
+ * processes have checked their tags and exited. A third child swaps out
+ * and is moved to a sibling cgroup, and its cgroup is removed while its
+ * tags are still stored: the charge must then stay with P (reparenting),
+ * not follow the process, and go when the process exits. Every tag and
+ * byte is checked. No save may be refused for its cgroup.
+ *
+ * P is made under our own cgroup when that can take children with the
+ * memory controller, else beside it (the harness's cgroup holds processes).
+ * Needs /sys/kernel/mm/mtetag: skipped elsewhere.
+ *
+ * Usage: swap_memcg_charge [-n PAGES] [-s SEED]
+ */
+#include "mte_test.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+/* Share a charge may differ from what the store counts, in percent. */
+#define CHARGE_SLACK_PCT	5
+
+/*
+ * memory.stat is exact only after the periodic flush of the per-CPU memcg
+ * counters (every 2 s); a reader flushes only once many updates wait.
+ */
+#define MEMCG_FLUSH_USEC	2200000
+
+static char parent[700];
+
+static int make_parent(void)
+{
+	char base[600], path[760];
+	const char *own = mte_cgroup_dir();
+	char *slash;
+
+	if (!own)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", own);
+	if (!mte_write_file(path, "+memory")) {
+		snprintf(parent, sizeof(parent), "%s/mtetag-charge.%d", own, getpid());
+	} else {
+		/* no internal processes: beside our own cgroup then */
+		snprintf(base, sizeof(base), "%s", own);
+		slash = strrchr(base, '/');
+		if (!slash)
+			return -ENOENT;
+		*slash = 0;
+		snprintf(parent, sizeof(parent), "%s/mtetag-charge.%d", base, getpid());
+	}
+	if (mkdir(parent, 0755))
+		return -errno;
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", parent);
+	return mte_write_file(path, "+memory");
+}
+
+static void cg_path(char *buf, size_t size, const char *child, const char *file)
+{
+	if (child)
+		snprintf(buf, size, "%s/%s/%s", parent, child, file);
+	else
+		snprintf(buf, size, "%s/%s", parent, file);
+}
+
+/*
+ * The "mtetag" bytes of P (@child NULL) or of one of its children, or -1.
+ * Call settle() first for an exact figure.
+ */
+static long cg_mtetag(const char *child)
+{
+	char path[800];
+
+	cg_path(path, sizeof(path), child, "memory.stat");
+	return mte_proc_field(path, "mtetag");
+}
+
+static void settle(void)
+{
+	usleep(MEMCG_FLUSH_USEC);
+}
+
+/* A counter summed over the swap types, from swap/<type>/, or -1. */
+static long types_stat(const char *name)
+{
+	DIR *d = opendir(MTETAG_SYSFS "/swap");
+	struct dirent *e;
+	char path[300];
+	long sum = 0, v;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), MTETAG_SYSFS "/swap/%s/%s", e->d_name, name);
+		v = mte_read_long(path);
+		if (v >= 0)
+			sum += v;
+	}
+	closedir(d);
+	return sum;
+}
+
+struct worker {
+	const char *name;	/* its cgroup under P */
+	unsigned long npages;
+	enum mte_pattern pat;
+	uint64_t seed;
+	pid_t pid;
+	int cmd, res;		/* pipe ends: to and from the worker */
+	long evicted;
+};
+
+/*
+ * The worker: join the cgroup, tag and swap out the pages, report how many
+ * left memory; on 'v', check them all and report the bad pages; then exit.
+ */
+static void worker_main(struct worker *w, int cmd, int res)
+{
+	char path[800], c;
+	struct mte_check chk;
+	long evicted = -1, bad = -1;
+	void *buf;
+
+	cg_path(path, sizeof(path), w->name, "cgroup.procs");
+	buf = mte_write_long(path, getpid()) ? NULL : mte_map_anon(w->npages);
+	if (buf) {
+		mte_fill(buf, w->npages, w->pat, w->seed);
+		if (!mte_swap_out_enough(w->name, buf, w->npages, &evicted))
+			evicted = -1;
+	}
+	if (write(res, &evicted, sizeof(evicted)) != sizeof(evicted))
+		_exit(KSFT_FAIL);
+	if (read(cmd, &c, 1) != 1 || c != 'v' || !buf)
+		_exit(KSFT_FAIL);
+	mte_verify(buf, w->npages, w->pat, w->seed, &chk);
+	mte_report(w->name, w->npages, evicted, &chk);
+	bad = chk.bad_pages;
+	if (write(res, &bad, sizeof(bad)) != sizeof(bad))
+		_exit(KSFT_FAIL);
+	_exit(KSFT_PASS);
+}
+
+/* Start a worker and wait until its pages are out; false if they are not. */
+static bool worker_start(struct worker *w)
+{
+	char path[800];
+	int to[2], from[2];
+
+	cg_path(path, sizeof(path), w->name, "");
+	if (mkdir(path, 0755)) {
+		ksft_print_msg("mkdir %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	if (pipe(to) || pipe(from))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	fflush(stdout);
+	w->pid = fork();
+	if (w->pid < 0)
+		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
+	if (!w->pid) {
+		close(to[1]);
+		close(from[0]);
+		worker_main(w, to[0], from[1]);
+	}
+	close(to[0]);
+	close(from[1]);
+	w->cmd = to[1];
+	w->res = from[0];
+	if (read(w->res, &w->evicted, sizeof(w->evicted)) != sizeof(w->evicted))
+		w->evicted = -1;
+	ksft_print_msg("%s: %lu %s pages, %ld out of memory\n", w->name,
+		       w->npages, mte_pattern_names[w->pat], w->evicted);
+	return w->evicted * 100 >= (long)w->npages * MTE_MIN_EVICTED_PCT;
+}
+
+/* Let a worker check its tags and exit; the number of its bad pages or -1. */
+static long worker_finish(struct worker *w)
+{
+	long bad = -1;
+	int status;
+
+	if (write(w->cmd, "v", 1) != 1 ||
+	    read(w->res, &bad, sizeof(bad)) != sizeof(bad))
+		bad = -1;
+	close(w->cmd);
+	close(w->res);
+	if (waitpid(w->pid, &status, 0) != w->pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != KSFT_PASS)
+		bad = -1;
+	return bad;
+}
+
+/*
+ * Wait until the "mtetag" of @child (NULL: P) is zero: freed slots wait in
+ * per-CPU caches, and swap cache folios of exited processes in reclaim.
+ */
+static long wait_uncharged(const char *child)
+{
+	char path[800];
+	long v = -1;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		mte_flush_swap_slot_caches();
+		settle();
+		v = cg_mtetag(child);
+		if (!v)
+			break;
+		cg_path(path, sizeof(path), child, "memory.reclaim");
+		mte_write_file(path, "1G");
+		usleep(100000);
+	}
+	return v;
+}
+
+/* Whether @charge is what the store grew by: stored <= charge <= total. */
+static bool charge_matches(const char *name, long charge, long stored,
+			   long total)
+{
+	ksft_print_msg("%s: memory.stat mtetag %ld; store grew by stored_bytes %ld, total_bytes %ld\n",
+		       name, charge, stored, total);
+	return charge > 0 &&
+	       charge * 100 >= stored * (100 - CHARGE_SLACK_PCT) &&
+	       charge * 100 <= total * (100 + CHARGE_SLACK_PCT);
+}
+
+static void rm_cgroup(const char *child)
+{
+	char path[800];
+
+	cg_path(path, sizeof(path), child, "");
+	if (rmdir(path))
+		ksft_print_msg("rmdir %s: %s\n", path, strerror(errno));
+}
+
+/* Two cgroups, two patterns: each sees its own charge, then none. */
+static void test_two_cgroups(unsigned long n, uint64_t seed)
+{
+	struct worker w[2] = {
+		{ .name = "a", .npages = n, .pat = PAT_RANDOM, .seed = seed },
+		{ .name = "b", .npages = 2 * n, .pat = PAT_HEAP, .seed = seed + 1 },
+	};
+	long charge[2], sb, tb, sb0, tb0, sum, left[2], bad[2];
+	bool ok = true, out;
+	int i;
+
+	mte_flush_swap_slot_caches();
+	for (i = 0; i < 2; i++) {
+		sb0 = types_stat("stored_bytes");
+		tb0 = types_stat("total_bytes");
+		out = worker_start(&w[i]);
+		sb = types_stat("stored_bytes") - sb0;
+		tb = types_stat("total_bytes") - tb0;
+		settle();
+		charge[i] = cg_mtetag(w[i].name);
+		if (!out) {
+			ksft_print_msg("%s: the pages did not leave memory\n", w[i].name);
+			ok = false;
+		}
+		ok &= charge_matches(w[i].name, charge[i], sb, tb);
+	}
+	/* the first charge stays its own; the parent shows the sum */
+	sum = cg_mtetag(NULL);
+	ksft_print_msg("a %ld, b %ld bytes (%ld, %ld per page out); P %ld\n",
+		       cg_mtetag("a"), charge[1],
+		       charge[0] / (w[0].evicted > 0 ? w[0].evicted : 1),
+		       charge[1] / (w[1].evicted > 0 ? w[1].evicted : 1), sum);
+	ok &= cg_mtetag("a") == charge[0] && sum == charge[0] + charge[1];
+
+	for (i = 0; i < 2; i++)
+		bad[i] = worker_finish(&w[i]);
+	for (i = 0; i < 2; i++) {
+		left[i] = wait_uncharged(w[i].name);
+		ksft_print_msg("%s: %ld bad pages; mtetag %ld after exit\n",
+			       w[i].name, bad[i], left[i]);
+		ok &= !bad[i] && !left[i];
+		rm_cgroup(w[i].name);
+	}
+	ksft_test_result(ok, "two cgroups see their own tag charges, then none\n");
+}
+
+/* A cgroup removed while its pages are in swap: the parent keeps the charge. */
+static void test_rmdir(unsigned long n, uint64_t seed)
+{
+	struct worker w = { .name = "c", .npages = n, .pat = PAT_HEAP, .seed = seed };
+	long charge, before, after, held, bad, left;
+	char path[800];
+	bool ok;
+
+	mte_flush_swap_slot_caches();
+	cg_path(path, sizeof(path), "hold", "");
+	if (mkdir(path, 0755))
+		ksft_exit_fail_msg("mkdir %s: %s\n", path, strerror(errno));
+	settle();
+	before = cg_mtetag(NULL);
+	ok = worker_start(&w);
+	settle();
+	charge = cg_mtetag("c");
+
+	/* the process moves, its charges do not; then its cgroup goes */
+	cg_path(path, sizeof(path), "hold", "cgroup.procs");
+	if (mte_write_long(path, w.pid))
+		ksft_exit_fail_msg("%s: %s\n", path, strerror(errno));
+	cg_path(path, sizeof(path), "c", "");
+	if (rmdir(path)) {
+		ksft_print_msg("rmdir %s: %s\n", path, strerror(errno));
+		ok = false;
+	}
+	settle();
+	after = cg_mtetag(NULL);
+	held = cg_mtetag("hold");
+	ksft_print_msg("c: mtetag %ld; P %ld -> %ld after rmdir of c; hold %ld\n",
+		       charge, before, after, held);
+	ok &= charge > 0 && !before && after == charge && !held;
+
+	bad = worker_finish(&w);
+	left = wait_uncharged(NULL);
+	ksft_print_msg("c: %ld bad pages; P mtetag %ld after exit\n", bad, left);
+	ok &= !bad && !left;
+	rm_cgroup("hold");
+	ksft_test_result(ok, "a removed cgroup's tag charge goes to its parent, then away\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct mte_opts o = { .npages = 1024, .seed = 1 };
+	long fail0;
+	int ret;
+
+	mte_test_start(argc, argv, &o, 0);
+	if (!mtetag_present())
+		ksft_exit_skip("no %s: not an mtetag kernel\n", MTETAG_SYSFS);
+	ret = make_parent();
+	if (ret)
+		ksft_exit_skip("cannot make a memory cgroup: %s\n", strerror(-ret));
+	if (cg_mtetag(NULL) < 0) {
+		rmdir(parent);
+		ksft_exit_skip("%s/memory.stat has no mtetag line\n", parent);
+	}
+	ksft_print_msg("parent cgroup %s\n", parent);
+	ksft_set_plan(3);
+	fail0 = mtetag_stat("save_failures_cgroup");
+
+	test_two_cgroups(o.npages, o.seed);
+	test_rmdir(o.npages, o.seed + 2);
+
+	ksft_test_result(mtetag_stat("save_failures_cgroup") == fail0,
+			 "no save refused for its cgroup\n");
+	if (rmdir(parent))
+		ksft_print_msg("rmdir %s: %s\n", parent, strerror(errno));
+	ksft_finished();
+}
