@@ -28,6 +28,10 @@ mkdir -p "$out/selftests"
 make -s -C "$src/tools/testing/selftests/mtetag" CC=$cc OUTPUT="$out/selftests" \
 	KHDR_INCLUDES= >&2
 find "$out/selftests" -maxdepth 1 -type f -perm -u+x -exec install -m755 {} "$root/tests/" \;
+# kselftest's TEST_PROGS scripts run from the source directory
+for f in "$src"/tools/testing/selftests/mtetag/*.sh; do
+	[ -f "$f" ] && install -m755 "$f" "$root/tests/"
+done
 
 if [ -f "$top/tools/mtetag-stat/Makefile" ]; then
 	mkdir -p "$out/mtetag-stat"

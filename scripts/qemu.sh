@@ -33,7 +33,7 @@ cmd=("$qemu" -machine "$machine" -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}"
 	-nographic -nic none -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
 	-drive "file=$swapimg,format=raw,if=virtio"
-	-append "console=ttyAMA0 loglevel=4 panic=-1 guest_mode=$mode guest_swap=$swap ${APPEND:-}")
+	-append "console=ttyAMA0 loglevel=4 panic=-1 kunit.enable=1 guest_mode=$mode guest_swap=$swap ${APPEND:-}")
 
 if [ "$mode" = shell ]; then
 	exec "${cmd[@]}"
