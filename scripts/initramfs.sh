@@ -37,7 +37,8 @@ if [ -f "$top/tools/mtetag-stat/Makefile" ]; then
 	mkdir -p "$out/mtetag-stat"
 	make -s -C "$top/tools/mtetag-stat" CROSS_COMPILE=aarch64-linux-gnu- \
 		LDFLAGS=-static OUTPUT="$out/mtetag-stat/" >&2 &&
-		install -m755 "$out/mtetag-stat/mtetag-stat" "$root/tools/" ||
+		install -m755 "$out/mtetag-stat/mtetag-stat" "$root/tools/" &&
+		install -m755 "$top/tools/mtetag-stat/tests/guest-check.sh" "$root/tools/" ||
 		{ say "ERROR: tools/mtetag-stat does not build"; exit 1; }
 fi
 
