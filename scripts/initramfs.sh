@@ -42,6 +42,9 @@ if [ -f "$top/tools/mtetag-stat/Makefile" ]; then
 		{ say "ERROR: tools/mtetag-stat does not build"; exit 1; }
 fi
 
+# libc, real programs (zstd, xz) and upstream's arm64 MTE selftests
+"$top/scripts/guest-extras.sh" "$root" "$src"
+
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 > "$out/initrd.cpio.gz.tmp"
 mv "$out/initrd.cpio.gz.tmp" "$out/initrd.cpio.gz"
 say "ok: $out/initrd.cpio.gz ($(du -h "$out/initrd.cpio.gz" | cut -f1))"
