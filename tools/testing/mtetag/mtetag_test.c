@@ -476,6 +476,56 @@ out:
 	report("random pages cost at most raw; RAW and bad policies");
 }
 
+/*
+ * AUTO's shortcut: pages of MTETAG_AUTO_RAW_RUNS runs or more are stored
+ * RAW, fewer runs still get COMPACT's chance; real layouts stay far below.
+ */
+static void test_auto_raw_runs(struct corpus_class *cls, unsigned int nr_cls)
+{
+	u8 page[MTETAG_RAW_SIZE];
+	struct mtetag_enc enc;
+	unsigned int i, j, runs, pos;
+
+	/* alternating tags, 1-granule runs: COMPACT codes it below raw */
+	for (j = 0; j < MTETAG_RAW_SIZE; j++)
+		page[j] = 0x21;
+	mtetag_encode(MTETAG_CODEC_COMPACT, page, &enc);
+	if (!CHECK(enc.codec == MTETAG_CODEC_COMPACT && stored_size(&enc) < 100,
+		   "alternating page: codec %d size %u", enc.codec, stored_size(&enc)))
+		goto out;
+	mtetag_encode(MTETAG_CODEC_AUTO, page, &enc);
+	if (!CHECK(enc.codec == MTETAG_CODEC_RAW, "AUTO did not take the shortcut"))
+		goto out;
+	/* one run fewer than the cutoff: AUTO still compacts it */
+	for (j = 0; j < (MTETAG_NR_TAGS - MTETAG_AUTO_RAW_RUNS + 2) / 2; j++)
+		page[j] = 0x11;
+	mtetag_encode(MTETAG_CODEC_AUTO, page, &enc);
+	if (!CHECK(enc.codec == MTETAG_CODEC_COMPACT, "AUTO skipped COMPACT at %d runs",
+		   (int)MTETAG_AUTO_RAW_RUNS - 1))
+		goto out;
+	/* no class but random reaches the cutoff */
+	for (i = 0; i < nr_cls; i++) {
+		unsigned int max = 0;
+
+		if (!strcmp(cls[i].name, "random"))
+			continue;
+		for (j = 0; j < cls[i].nr; j++) {
+			const u8 *p = cls[i].pages + j * MTETAG_RAW_SIZE;
+
+			for (runs = 0, pos = 0; pos < MTETAG_NR_TAGS; runs++)
+				pos += mtetag_run_len(p, pos);
+			max = runs > max ? runs : max;
+			if (!CHECK(runs < MTETAG_AUTO_RAW_RUNS, "%.40s page %u: %u runs",
+				   cls[i].name, j, runs))
+				goto out;
+		}
+		printf("# %s: at most %u runs per page (AUTO's raw cutoff: %d)\n",
+		       cls[i].name, max, (int)MTETAG_AUTO_RAW_RUNS);
+	}
+out:
+	report("AUTO stores pages of very many runs raw, and only those");
+}
+
 int main(int argc, char **argv)
 {
 	struct corpus_class cls[64];
@@ -493,6 +543,7 @@ int main(int argc, char **argv)
 	test_incompressible();
 	nr_cls = corpus_load(cls, ARRAY_SIZE(cls), 2000, 1, captured);
 	test_corpus(cls, nr_cls);
+	test_auto_raw_runs(cls, nr_cls);
 	test_malformed(cls, nr_cls);
 	corpus_free(cls, nr_cls);
 	mtetag_zstd_exit();
