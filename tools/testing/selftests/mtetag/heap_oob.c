@@ -44,8 +44,7 @@ int main(int argc, char **argv)
 {
 	/* two neighbours, so the byte past the first is another chunk's */
 	char *a = malloc(48), *b = malloc(48);
-	/* volatile: the compiler may not drop a store it can see is wrong */
-	volatile char *p = a;
+	char *p = a;
 	size_t usable;
 
 	if (!a || !b)
@@ -62,6 +61,8 @@ int main(int argc, char **argv)
 	 * tag that differs from a's.
 	 */
 	usable = malloc_usable_size(a);
+	/* hide p's origin, so the compiler cannot drop a store it sees is wrong */
+	asm volatile("" : "+r"(p));
 	p[usable] = 0x5a;
 	printf("heap_oob: wrote a[%zu] past a %zu-byte chunk: no tag check fault\n",
 	       usable, usable);
