@@ -5,8 +5,9 @@
 # 'N passed, N failed, N skipped'. Exit status non-zero on any failure.
 #
 #   1. host tests (no kernel): codecs, mtetag-stat
-#   2. style and static-analysis gates ('make check'), when present
-#   3. build the mtetag, baseline and debug kernels and the initramfs
+#   2. build the mtetag, baseline and debug kernels and the initramfs
+#   3. style and static-analysis gates ('make check'), and the patch series
+#      applied with git am to pristine 6.12 and built after every patch
 #   4. negative control: on Debian's broken QEMU 7.2 the run must fail
 #   5. boot each under QEMU with MTE: KUnit (mtetag kernels) and the
 #      in-guest tests; the baseline kernel runs the same tag-preservation
@@ -41,12 +42,6 @@ echo "== host tests"
 "$top/scripts/host-test.sh" "$logs/host.counts" || failed_steps+=("host tests")
 add_counts "$logs/host.counts"
 
-if grep -q '^check:' "$top/Makefile"; then
-	echo "== style and static analysis (make check) [$(elapsed)]"
-	make -s -C "$top" check CHECK_COUNTS="$logs/check.counts" || failed_steps+=("make check")
-	add_counts "$logs/check.counts"
-fi
-
 echo "== kernels and initramfs [$(elapsed)]"
 built=()
 for k in mtetag baseline debug; do
@@ -77,6 +72,20 @@ boot() {
 	add_counts "$logs/$name.log.counts"
 }
 has() { [[ " ${built[*]} " == *" $1 "* ]]; }
+
+echo "== style and static analysis (make check) [$(elapsed)]"
+CHECK_COUNTS="$logs/check.counts" make -s -C "$top" check > "$logs/check.log" 2>&1 ||
+	failed_steps+=("make check (see $logs/check.log)")
+grep -E '^not ok|^# ' "$logs/check.log" | head -40
+add_counts "$logs/check.counts"
+
+if [ -z "${TEST_BOOTS:-}" ] && [ "${SKIP_PATCHES:-0}" != 1 ]; then
+	echo "== the series: git am on pristine 6.12.117, builds after every patch [$(elapsed)]"
+	PATCH_COUNTS="$logs/patches.counts" "$top/scripts/patches.sh" --check > "$logs/patches.log" 2>&1 ||
+		failed_steps+=("make patches --check (see $logs/patches.log)")
+	grep -E '^not ok|ERROR' "$logs/patches.log" | head -20
+	add_counts "$logs/patches.counts"
+fi
 
 if has baseline && [ -z "${TEST_BOOTS:-}" ]; then
 	echo "== negative control: Debian's QEMU 7.2 must fail the run [$(elapsed)]"
