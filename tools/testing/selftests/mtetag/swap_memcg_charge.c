@@ -227,7 +227,7 @@ static long wait_uncharged(const char *child)
 static bool charge_matches(const char *name, long charge, long stored,
 			   long total)
 {
-	ksft_print_msg("%s: memory.stat mtetag %ld; store grew by stored_bytes %ld, total_bytes %ld\n",
+	ksft_print_msg("%s: memory.stat mtetag %ld; stored_bytes +%ld, total_bytes +%ld\n",
 		       name, charge, stored, total);
 	return charge > 0 &&
 	       charge * 100 >= stored * (100 - CHARGE_SLACK_PCT) &&
