@@ -58,6 +58,8 @@ if [ "$(cat "$obj/.mtetag-config" 2>/dev/null)" != "$want" ] || [ ! -f "$obj/.co
 	fi
 	echo "$want" > "$obj/.mtetag-config"
 fi
-say "building Image $*"
-"${kmake[@]}" Image "$@"
-say "ok: $obj/arch/arm64/boot/Image"
+# KBUILD_TARGETS: build just these (e.g. objects with W=1 C=1), not Image
+targets=${KBUILD_TARGETS:-Image}
+say "building $targets $*"
+"${kmake[@]}" $targets "$@"
+say "ok: $obj ($targets)"

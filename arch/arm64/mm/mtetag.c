@@ -4,11 +4,11 @@
  * of swapped-out pages, and the tag buffers hibernation and core dumps use.
  */
 
+#include <linux/cpufeature.h>
 #include <linux/mm.h>
 #include <linux/mtetag.h>
 #include <linux/slab.h>
 
-#include <asm/cpufeature.h>
 #include <asm/mte.h>
 
 /**

@@ -228,7 +228,8 @@ static bool charge_matches(const char *name, long charge, long stored,
 			   long total)
 {
 	ksft_print_msg("%s: memory.stat mtetag %ld; stored_bytes +%ld, total_bytes +%ld\n",
-		       name, charge, stored, total);
+		       name, charge, stored,
+		       total);
 	return charge > 0 &&
 	       charge * 100 >= stored * (100 - CHARGE_SLACK_PCT) &&
 	       charge * 100 <= total * (100 + CHARGE_SLACK_PCT);
