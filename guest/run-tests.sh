@@ -5,8 +5,10 @@
 # per line) inside the test memory cgroup. Each program prints KTAP; this
 # wraps it in "### program" / "### exit" lines that the host parser reads.
 only=$(echo "$GUEST_TESTS" | tr , ' ')
+skip=$(echo "$GUEST_SKIP" | tr , ' ')
 while read -r name args; do
 	case $name in ''|'#'*) continue ;; esac
+	case " $skip " in *" $name "*) continue ;; esac
 	if [ -n "$only" ]; then
 		case " $only " in *" $name "*) ;; *) continue ;; esac
 	fi
