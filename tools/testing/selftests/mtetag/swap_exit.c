@@ -62,6 +62,13 @@ static int settle(long want)
 			break;
 		prev = now;
 	}
+	/* slots still parked in a slot cache: swapoff and swapon free them */
+	if (want >= 0 && mtetag_stat("stored_pages") > want) {
+		printf("# %ld entries parked: cycling the swap devices\n",
+		       mtetag_stat("stored_pages") - want);
+		mte_cycle_swap_devices();
+		round++;
+	}
 	return round;
 }
 

@@ -201,29 +201,6 @@ static long worker_finish(struct worker *w)
 }
 
 /*
- * swapoff and swapon every swap device: frees the slots still parked in the
- * per-CPU swap slot caches, which no amount of waiting drains for certain
- * (seen on zram: 64 heap pages' tags charged after their process exited).
- */
-static void cycle_swap_devices(void)
-{
-	char line[512], dev[4][512];
-	int n = 0, i;
-	FILE *f = fopen("/proc/swaps", "r");
-
-	if (!f)
-		return;
-	while (n < 4 && fgets(line, sizeof(line), f))
-		if (line[0] == '/' && sscanf(line, "%511s", dev[n]) == 1)
-			n++;
-	fclose(f);
-	for (i = 0; i < n; i++) {
-		if (swapoff(dev[i]) || swapon(dev[i], 0))
-			ksft_print_msg("cycling swap on %s: %s\n", dev[i], strerror(errno));
-	}
-}
-
-/*
  * Wait until the "mtetag" of @child (NULL: P) is zero: freed slots wait in
  * per-CPU caches, and swap cache folios of exited processes in reclaim; if
  * a charge is left, cycle the swap devices to free the parked slots.
@@ -246,7 +223,7 @@ static long wait_uncharged(const char *child)
 	}
 	if (v > 0) {
 		ksft_print_msg("%ld bytes still charged: cycling the swap devices\n", v);
-		cycle_swap_devices();
+		mte_cycle_swap_devices();
 		settle();
 		v = cg_mtetag(child);
 	}
