@@ -526,15 +526,6 @@ static bool mtetag_should_fail_save(struct mtetag_type *t, size_t size)
 	return false;
 }
 
-static void mtetag_encode_raw(const u8 *tags, struct mtetag_enc *enc)
-{
-	enc->codec = MTETAG_CODEC_RAW;
-	enc->is_inline = false;
-	enc->value = 0;
-	enc->len = MTETAG_RAW_SIZE;
-	memcpy(enc->buf, tags, MTETAG_RAW_SIZE);
-}
-
 /*
  * Check what the codec returned before trusting it with memory: a bad
  * length would overrun the blob, a bad inline value would be unreadable.
@@ -574,7 +565,7 @@ static void mtetag_check_enc(struct mtetag_type *t, const u8 *tags,
 		  mtetag_codec_names[enc->codec] : "?",
 		  enc->is_inline, enc->len, err);
 	mtetag_count(t, MTETAG_VERIFY_ERRORS, 1);
-	mtetag_encode_raw(tags, enc);
+	mtetag_encode(MTETAG_CODEC_RAW, tags, enc);
 }
 
 /* Make the entry for an encoding: allocates a blob unless inline. */
