@@ -32,6 +32,9 @@ find "$out/selftests" -maxdepth 1 -type f -perm -u+x -exec install -m755 {} "$ro
 for f in "$src"/tools/testing/selftests/mtetag/*.sh; do
 	[ -f "$f" ] && install -m755 "$f" "$root/tests/"
 done
+# and source kselftest's helpers from ../kselftest/, as installed kselftests do
+install -D -m644 "$src/tools/testing/selftests/kselftest/ktap_helpers.sh" \
+	"$root/kselftest/ktap_helpers.sh"
 
 if [ -f "$top/tools/mtetag-stat/Makefile" ]; then
 	mkdir -p "$out/mtetag-stat"
