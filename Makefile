@@ -11,7 +11,8 @@
 # Build output goes to build/ (ignored); the unpacked kernel source, the
 # guest's packages and ccache live in $(MTETAG_CACHE), shared by all clones.
 
-BUILD		?= $(CURDIR)/build
+# MTETAG_BUILD in the environment moves build/ as it does for the scripts
+BUILD		?= $(or $(MTETAG_BUILD),$(CURDIR)/build)
 MTETAG_CACHE	?= $(HOME)/.cache/mtetag
 SRC		:= $(BUILD)/src
 SWAP		?= disk
