@@ -22,14 +22,12 @@
  *
  * Usage: kvm_mte_swap [-n PAGES] [-s SEED] [-p PATTERN]
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
-#include "../kselftest.h"
-#include "mte_util.h"
+#include "mte_test.h"
 #include "kvm_mte_guest.h"
 
 #ifndef BIT
@@ -329,8 +327,6 @@ static long swap_out_guest(struct vm *vm)
 	return mte_swap_out(vm->test, vm->npages);
 }
 
-/* At least this share of the test pages must have left memory. */
-#define MIN_EVICTED_PCT		90
 
 static void test_one(struct vm *vm, enum mte_pattern pat, enum tag_path path,
 		     uint64_t seed, uint8_t *want, uint8_t *got)
@@ -349,7 +345,7 @@ static void test_one(struct vm *vm, enum mte_pattern pat, enum tag_path path,
 	}
 
 	resident = swap_out_guest(vm);
-	if (resident < 0 || resident * 100 > (long)vm->npages * (100 - MIN_EVICTED_PCT)) {
+	if (resident < 0 || resident * 100 > (long)vm->npages * (100 - MTE_MIN_EVICTED_PCT)) {
 		ksft_test_result_fail("%s/%s: only %ld of %lu pages left memory\n", how,
 				      name, (long)vm->npages - resident, vm->npages);
 		return;
@@ -392,35 +388,13 @@ fail:
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
-	unsigned long npages = 1024;
+	struct mte_opts o = { .npages = 1024, .seed = 1 };
 	uint8_t *want, *got;
-	uint64_t seed = 1;
-	int opt, p, only = -1, path;
+	int p, path;
 	struct vm vm;
 
-	while ((opt = getopt(argc, argv, "n:s:p:")) != -1) {
-		switch (opt) {
-		case 'n':
-			npages = strtoul(optarg, NULL, 0);
-			break;
-		case 's':
-			seed = strtoull(optarg, NULL, 0);
-			break;
-		case 'p':
-			for (p = 0; p < PAT_NR; p++)
-				if (!strcmp(optarg, mte_pattern_names[p]))
-					only = p;
-			if (only < 0) {
-				fprintf(stderr, "unknown pattern '%s'\n", optarg);
-				return KSFT_FAIL;
-			}
-			break;
-		default:
-			fprintf(stderr, "usage: %s [-n PAGES] [-s SEED] [-p PATTERN]\n", argv[0]);
-			return KSFT_FAIL;
-		}
-	}
-	if (!npages || npages > TEST_MAX_PAGES || mte_page_size() != 4096) {
+	mte_parse_opts(argc, argv, &o, "n:s:p:");
+	if (o.npages > TEST_MAX_PAGES || mte_page_size() != 4096) {
 		fprintf(stderr, "need 1..%lu pages of 4 KiB\n", TEST_MAX_PAGES);
 		return KSFT_FAIL;
 	}
@@ -428,7 +402,7 @@ int main(int argc, char **argv)
 	ksft_print_header();
 	/* No SA_RESTART: the alarm must kick a stuck vCPU out of KVM_RUN. */
 	sigaction(SIGALRM, &sa, NULL);
-	vm_create(&vm, npages);
+	vm_create(&vm, o.npages);
 	want = malloc(vm.ngranules);
 	got = malloc(vm.ngranules);
 	if (!want || !got)
@@ -438,10 +412,10 @@ int main(int argc, char **argv)
 	if (!vcpu_run(&vm))
 		ksft_exit_fail_msg("guest did not start\n");
 
-	ksft_set_plan((only < 0 ? PAT_NR : 1) * PATH_NR);
+	ksft_set_plan((o.pattern ? 1 : PAT_NR) * PATH_NR);
 	for (p = 0; p < PAT_NR; p++)
 		for (path = 0; path < PATH_NR; path++)
-			if (only < 0 || only == p)
-				test_one(&vm, p, path, seed + p, want, got);
+			if (mte_pattern_selected(&o, p))
+				test_one(&vm, p, path, o.seed + p, want, got);
 	ksft_finished();
 }

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/wait.h>
 
@@ -25,32 +26,47 @@
 #define MTETAG_SYSFS		"/sys/kernel/mm/mtetag"
 #define MTETAG_FAIL_SAVE	"/sys/kernel/debug/mtetag/fail_save"
 
-/* Options every test takes; each test sets its defaults first. */
+/* The tests' options; each test sets its defaults first. */
 struct mte_opts {
 	unsigned long npages;	/* -n: pages per region */
 	uint64_t seed;		/* -s: pattern seed */
 	unsigned long iters;	/* -i: iterations or cycles */
 	unsigned long threads;	/* -t: threads, where a test has them */
+	const char *pattern;	/* -p: the one pattern to run (NULL: all) */
+	const char *exec;	/* -x: a command to run while pages are out */
 };
 
-static inline void mte_usage(const char *prog)
+static const char * const mte_opt_args[][2] = {
+	{ "n", "PAGES" }, { "s", "SEED" }, { "i", "ITERATIONS" },
+	{ "t", "THREADS" }, { "p", "PATTERN" }, { "x", "COMMAND" },
+};
+
+/* A usage line of the options in @optstring, and a failed exit. */
+static inline void mte_usage(const char *prog, const char *optstring)
 {
-	fprintf(stderr, "usage: %s [-n PAGES] [-s SEED] [-i ITERATIONS] [-t THREADS]\n",
-		prog);
+	unsigned int i;
+
+	fprintf(stderr, "usage: %s", prog);
+	for (i = 0; i < sizeof(mte_opt_args) / sizeof(mte_opt_args[0]); i++)
+		if (strchr(optstring, mte_opt_args[i][0][0]))
+			fprintf(stderr, " [-%s %s]", mte_opt_args[i][0], mte_opt_args[i][1]);
+	fprintf(stderr, "\n");
 	exit(KSFT_FAIL);
 }
 
-/*
- * Parse the options, print the KTAP header and plan (0: the caller sets it
- * later), and make sure this process can use MTE: exits with a skip when
- * the CPU has none.
- */
-static inline void mte_test_start(int argc, char **argv, struct mte_opts *o,
-				  unsigned int plan)
+/* Whether pattern @p is to run: all of them unless -p named one. */
+static inline bool mte_pattern_selected(const struct mte_opts *o, int p)
 {
-	int opt;
+	return !o->pattern || !strcmp(o->pattern, mte_pattern_names[p]);
+}
 
-	while ((opt = getopt(argc, argv, "n:s:i:t:")) != -1) {
+/* Parse the options of @optstring (a subset of "n:s:i:t:p:x:") into @o. */
+static inline void mte_parse_opts(int argc, char **argv, struct mte_opts *o,
+				  const char *optstring)
+{
+	int opt, p;
+
+	while ((opt = getopt(argc, argv, optstring)) != -1) {
 		switch (opt) {
 		case 'n':
 			o->npages = strtoul(optarg, NULL, 0);
@@ -64,13 +80,36 @@ static inline void mte_test_start(int argc, char **argv, struct mte_opts *o,
 		case 't':
 			o->threads = strtoul(optarg, NULL, 0);
 			break;
+		case 'p':
+			o->pattern = optarg;
+			for (p = 0; p < PAT_NR; p++)
+				if (mte_pattern_selected(o, p))
+					break;
+			if (p == PAT_NR) {
+				fprintf(stderr, "unknown pattern '%s'\n", optarg);
+				exit(KSFT_FAIL);
+			}
+			break;
+		case 'x':
+			o->exec = optarg;
+			break;
 		default:
-			mte_usage(argv[0]);
+			mte_usage(argv[0], optstring);
 		}
 	}
 	if (!o->npages)
-		mte_usage(argv[0]);
+		mte_usage(argv[0], optstring);
+}
 
+/*
+ * Parse the options, print the KTAP header and plan (0: the caller sets it
+ * later), and make sure this process can use MTE: exits with a skip when
+ * the CPU has none.
+ */
+static inline void mte_test_start(int argc, char **argv, struct mte_opts *o,
+				  unsigned int plan)
+{
+	mte_parse_opts(argc, argv, o, "n:s:i:t:");
 	ksft_print_header();
 	if (!mte_supported())
 		ksft_exit_skip("no MTE on this CPU\n");
@@ -124,6 +163,35 @@ static inline bool mte_swap_out_enough(const char *name, void *base,
 		mte_write_file(path, "1G");
 	}
 	return mte_evicted_enough(name, base, npages, evicted);
+}
+
+/*
+ * Create a cgroup PREFIX.PID with the memory controller into @buf: below
+ * our own cgroup if it can enable the controller there, else beside it
+ * (cgroup v2 allows no processes in a cgroup that has controllers enabled
+ * for its children). Returns 0 or -errno.
+ */
+static inline int mte_make_memcg(char *buf, size_t size, const char *prefix)
+{
+	const char *own = mte_cgroup_dir();
+	char base[600], path[760];
+	char *slash;
+
+	if (!own)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", own);
+	if (!mte_write_file(path, "+memory")) {
+		snprintf(buf, size, "%s/%s.%d", own, prefix, getpid());
+		if (!mkdir(buf, 0755))
+			return 0;
+	}
+	snprintf(base, sizeof(base), "%s", own);
+	slash = strrchr(base, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = 0;
+	snprintf(buf, size, "%s/%s.%d", base, prefix, getpid());
+	return mkdir(buf, 0755) ? -errno : 0;
 }
 
 /*

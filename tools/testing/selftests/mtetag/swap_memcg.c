@@ -13,34 +13,7 @@
  */
 #include "mte_test.h"
 
-#include <sys/stat.h>
-
 static char cg[700];
-
-static int make_cgroup(void)
-{
-	char base[600], path[760];
-	const char *own = mte_cgroup_dir();
-	char *slash;
-
-	if (!own)
-		return -ENOENT;
-	/* under our own cgroup, if it can have the memory controller below */
-	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", own);
-	if (!mte_write_file(path, "+memory")) {
-		snprintf(cg, sizeof(cg), "%s/mtetag-memcg.%d", own, getpid());
-		if (!mkdir(cg, 0755))
-			return 0;
-	}
-	/* no internal processes: a sibling then */
-	snprintf(base, sizeof(base), "%s", own);
-	slash = strrchr(base, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = 0;
-	snprintf(cg, sizeof(cg), "%s/mtetag-memcg.%d", base, getpid());
-	return mkdir(cg, 0755) ? -errno : 0;
-}
 
 static long cg_stat(const char *file, const char *key)
 {
@@ -96,7 +69,7 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	mte_test_start(argc, argv, &o, 1);
-	ret = make_cgroup();
+	ret = mte_make_memcg(cg, sizeof(cg), "mtetag-memcg");
 	if (ret)
 		ksft_exit_skip("cannot make a memory cgroup: %s\n", strerror(-ret));
 	limit_pages = o.npages / 2;

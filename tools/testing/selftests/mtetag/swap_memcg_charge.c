@@ -37,28 +37,14 @@
 
 static char parent[700];
 
+/* P, with the memory controller enabled for its children. */
 static int make_parent(void)
 {
-	char base[600], path[760];
-	const char *own = mte_cgroup_dir();
-	char *slash;
+	char path[760];
+	int err = mte_make_memcg(parent, sizeof(parent), "mtetag-charge");
 
-	if (!own)
-		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", own);
-	if (!mte_write_file(path, "+memory")) {
-		snprintf(parent, sizeof(parent), "%s/mtetag-charge.%d", own, getpid());
-	} else {
-		/* no internal processes: beside our own cgroup then */
-		snprintf(base, sizeof(base), "%s", own);
-		slash = strrchr(base, '/');
-		if (!slash)
-			return -ENOENT;
-		*slash = 0;
-		snprintf(parent, sizeof(parent), "%s/mtetag-charge.%d", base, getpid());
-	}
-	if (mkdir(parent, 0755))
-		return -errno;
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", parent);
 	return mte_write_file(path, "+memory");
 }

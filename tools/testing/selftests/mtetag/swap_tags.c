@@ -8,14 +8,10 @@
  *   -p runs one pattern only; -x runs COMMAND while the pages are out (the
  *   demo uses it to show what the tag store holds at that moment).
  */
-#include <getopt.h>
 #include <inttypes.h>
 
-#include "../kselftest.h"
-#include "mte_util.h"
+#include "mte_test.h"
 
-/* At least this share of the pages must have left memory for a valid test. */
-#define MIN_EVICTED_PCT	90
 
 static const char *while_out;
 
@@ -33,7 +29,7 @@ static void test_pattern(enum mte_pattern pat, unsigned long npages, uint64_t se
 	}
 	mte_fill(buf, npages, pat, seed);
 	resident = mte_swap_out(buf, npages);
-	if (resident < 0 || resident * 100 > (long)npages * (100 - MIN_EVICTED_PCT)) {
+	if (resident < 0 || resident * 100 > (long)npages * (100 - MTE_MIN_EVICTED_PCT)) {
 		ksft_test_result_fail("%s: only %ld of %lu pages left memory\n",
 				      name, (long)npages - resident, npages);
 		goto out;
@@ -54,46 +50,19 @@ out:
 
 int main(int argc, char **argv)
 {
-	unsigned long npages = 4096;
-	uint64_t seed = 1;
-	int opt, p, only = -1;
+	struct mte_opts o = { .npages = 4096, .seed = 1 };
+	int p;
 
-	while ((opt = getopt(argc, argv, "n:s:p:x:")) != -1) {
-		switch (opt) {
-		case 'n':
-			npages = strtoul(optarg, NULL, 0);
-			break;
-		case 's':
-			seed = strtoull(optarg, NULL, 0);
-			break;
-		case 'p':
-			for (p = 0; p < PAT_NR; p++)
-				if (!strcmp(optarg, mte_pattern_names[p]))
-					only = p;
-			if (only < 0) {
-				fprintf(stderr, "unknown pattern '%s'\n", optarg);
-				return KSFT_FAIL;
-			}
-			break;
-		case 'x':
-			while_out = optarg;
-			break;
-		default:
-			fprintf(stderr,
-				"usage: %s [-n PAGES] [-s SEED] [-p PATTERN] [-x COMMAND]\n",
-				argv[0]);
-			return KSFT_FAIL;
-		}
-	}
-
+	mte_parse_opts(argc, argv, &o, "n:s:p:x:");
+	while_out = o.exec;
 	ksft_print_header();
 	if (!mte_supported())
 		ksft_exit_skip("no MTE on this CPU\n");
 	if (mte_enable(PR_MTE_TCF_SYNC))
 		ksft_exit_fail_msg("PR_SET_TAGGED_ADDR_CTRL: %s\n", strerror(errno));
-	ksft_set_plan(only < 0 ? PAT_NR : 1);
+	ksft_set_plan(o.pattern ? 1 : PAT_NR);
 	for (p = 0; p < PAT_NR; p++)
-		if (only < 0 || only == p)
-			test_pattern(p, npages, seed + p);
+		if (mte_pattern_selected(&o, p))
+			test_pattern(p, o.npages, o.seed + p);
 	ksft_finished();
 }
