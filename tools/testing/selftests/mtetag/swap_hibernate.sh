@@ -6,9 +6,8 @@
 # to the same swap device, around the slots the tagged pages hold, then read
 # back and restored without a reboot. Afterwards:
 #  - the hibernation really happened (arm64 logged the restore);
-#  - the tag store holds at least what it held before (it is kernel memory,
-#    so it is in the image; hibernation may swap out more of the test's
-#    pages to make room), and no more than the test's pages;
+#  - the tag store still holds an entry for each of the test's swapped pages
+#    (it is kernel memory, so it is in the image);
 #  - swap_tags finds every tag and byte of its pages, for each pattern.
 #
 # Usage: swap_hibernate.sh          run the tests; KTAP on stdout
@@ -89,11 +88,15 @@ for p in $PATTERNS; do
 			grep -q 'hibernate: Restored [0-9]* MTE pages' "$d/dmesg"
 	}
 	ktap_test_result "$p: hibernated and restored with tagged pages on swap" hibernated
+	# Entries of slots freed before (parked in per-CPU slot caches, which
+	# taking CPUs offline drains) may go; the test's own pages must stay.
 	kept() {
 		[ "$before" = - ] && [ "$after" = - ] && return 0
-		[ "$after" -ge "$before" ] && [ "$after" -le $((before + NPAGES)) ]
+		evicted=$(sed -n 's/.* \([0-9]*\) evicted,.*/\1/p' "$d/out")
+		[ -n "$evicted" ] && [ "$after" -ge "$evicted" ] &&
+			[ "$after" -le $((before + NPAGES)) ]
 	}
-	ktap_test_result "$p: the tag store holds what it held before" kept
+	ktap_test_result "$p: the tag store still holds the swapped pages' tags" kept
 	ktap_test_result "$p: every tag and byte survives" [ "$rc" = 0 ]
 done
 ktap_finished
