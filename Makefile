@@ -22,7 +22,7 @@ export MTETAG_BUILD := $(BUILD)
 KERNEL_mtetag	:= $(BUILD)/kernel-mtetag/arch/arm64/boot/Image
 INITRD		:= $(BUILD)/guest/initrd.cpio.gz
 
-.PHONY: all deps tree kernels kernel-baseline kernel-mtetag kernel-debug \
+.PHONY: all deps tree kernels kernel-baseline kernel-mtetag kernel-debug kernel-bench \
 	initramfs run test shell host-test check bench bench-codec soak \
 	patches clean distclean help
 
@@ -40,7 +40,7 @@ tree: deps
 kernel-baseline: deps
 	@scripts/kbuild.sh baseline "$$(scripts/tree.sh pristine)" $(BUILD)/kernel-baseline
 
-kernel-mtetag kernel-debug: kernel-%: tree
+kernel-mtetag kernel-debug kernel-bench: kernel-%: tree
 	@scripts/kbuild.sh $* $(SRC) $(BUILD)/kernel-$*
 
 kernels: kernel-mtetag kernel-baseline kernel-debug

@@ -12,7 +12,8 @@
 #   fio        fio's own I/O figures while a tagged hog and fio's files
 #              compete for a memcg, so tagged pages cycle through swap
 # Kernel arguments: bench_quick=1 (small sizes for a smoke run),
-# bench_only=synthetic,prog,fio (a subset).
+# bench_only=synthetic,prog,fio (a subset), bench_codec=NAME (the mtetag
+# codec to measure, instead of the default).
 cg=/sys/fs/cgroup/test
 mt=/sys/kernel/mm/mtetag
 tmp=/tmp/bench
@@ -274,6 +275,11 @@ run_fio() {
 	rm -rf $tmp/fio
 }
 
+codec=$(arg bench_codec "")
+if [ -n "$codec" ] && [ -d $mt ] && ! echo "$codec" >$mt/codec; then
+	echo "bench: ERROR: codec '$codec' refused" >&2
+	exit 1
+fi
 echo "bench_info: kernel=$(uname -r) swap=$GUEST_SWAP quick=$quick mem_kb=$(meminfo MemTotal)" \
 	"mtetag=$([ -d $mt ] && echo 1 || echo 0) codec=$(cat $mt/codec 2>/dev/null | tr ' ' ,)"
 for w in $only; do

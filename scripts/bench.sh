@@ -22,6 +22,8 @@
 #                      three folders up, as kbuild.sh leaves it); BENCH_B
 #                      then only names it
 #   BENCH_ONLY=...     a subset of synthetic,prog,fio
+#   BENCH_CODEC=NAME   the mtetag codec to measure (default: auto); raw
+#                      separates the store's own cost from the codecs'
 #   BENCH_OVERLAY=DIR  a tree copied over the initramfs (programs to try
 #                      before they are part of it)
 #   MEM, SMP           guest size, the same for both kernels (1G, 2)
@@ -39,8 +41,9 @@ die() { echo "bench: ERROR: $*" >&2; exit 1; }
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive number"
 case $swap in disk|zram) ;; *) die "BENCH_SWAP must be disk or zram" ;; esac
 
-# Kernels. Both come from configs/base.config; mtetag's fragment adds only
-# mtetag's options (the differences are listed in the results).
+# Kernels. Both come from configs/base.config; the mtetag side is built with
+# configs/bench.config, which adds nothing but CONFIG_MTETAG (the
+# differences are listed in the results).
 make -s -C "$top" kernel-baseline
 image_a=$build/kernel-baseline/arch/arm64/boot/Image
 name_b=$want_b
@@ -48,14 +51,17 @@ if [ -n "${BENCH_IMAGE_B:-}" ]; then
 	image_b=$BENCH_IMAGE_B
 	config_b=$(dirname "$image_b")/../../../.config
 elif [ "$want_b" = mtetag ]; then
-	if ! make -s -C "$top" kernel-mtetag; then
+	# configs/bench.config: the baseline's options on the patched tree
+	if ! make -s -C "$top" kernel-bench; then
 		say "WARNING: the mtetag kernel does not build: measuring baseline against itself"
 		name_b=baseline
 	fi
 fi
 if [ -z "${BENCH_IMAGE_B:-}" ]; then
-	image_b=$build/kernel-$name_b/arch/arm64/boot/Image
-	config_b=$build/kernel-$name_b/.config
+	dir_b=$build/kernel-$name_b
+	[ "$name_b" = mtetag ] && dir_b=$build/kernel-bench
+	image_b=$dir_b/arch/arm64/boot/Image
+	config_b=$dir_b/.config
 fi
 [ -f "$image_a" ] && [ -f "$image_b" ] || die "missing kernel image"
 
@@ -82,6 +88,7 @@ install -m755 "$top/guest/bench.sh" "$out/root/tests/bench.sh"
 # at every boot, before the workloads; both kernels get the same arguments.
 append="kunit.enable=0 bench_quick=$quick"
 [ -n "${BENCH_ONLY:-}" ] && append="$append bench_only=$BENCH_ONLY"
+[ -n "${BENCH_CODEC:-}" ] && append="$append bench_codec=$BENCH_CODEC"
 timeout=900
 [ "$quick" = 1 ] && timeout=400
 

@@ -22,7 +22,8 @@ case $cfg in
 baseline) frags="$frags $top/configs/baseline.config" ;;
 mtetag) frags="$frags $top/configs/mtetag.config" ;;
 debug) frags="$frags $top/configs/mtetag.config $top/configs/debug.config" ;;
-*) die "unknown configuration '$cfg' (baseline, mtetag, debug)" ;;
+bench) frags="$frags $top/configs/bench.config" ;;
+*) die "unknown configuration '$cfg' (baseline, mtetag, debug, bench)" ;;
 esac
 
 export CCACHE_DIR=$cache/ccache
@@ -41,6 +42,15 @@ exec 9> "$obj/.mtetag-lock"
 if ! flock -n 9; then
 	say "waiting for another build of $obj"
 	flock 9
+fi
+# tree.sh re-lays a source tree under an exclusive lock on SRC.lock: hold it
+# shared while building, so that the tree does not change under the build.
+if [ -e "$src.lock" ]; then
+	exec 8< "$src.lock"
+	if ! flock -s -n 8; then
+		say "waiting for $src to be laid"
+		flock -s 8
+	fi
 fi
 want=$(cat $frags | sha256sum | cut -c1-16)
 if [ "$(cat "$obj/.mtetag-config" 2>/dev/null)" != "$want" ] || [ ! -f "$obj/.config" ]; then

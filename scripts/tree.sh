@@ -122,7 +122,8 @@ pristine)
 mtetag)
 	[ -n "${2:-}" ] || die "usage: tree.sh mtetag DEST"
 	mkdir -p "$(dirname "$2")"
-	# one writer of DEST at a time (builds of it take the object lock)
+	# one writer of DEST at a time; kbuild.sh holds this lock shared while it
+	# builds from DEST
 	exec 9> "$2.lock"
 	flock 9
 	ensure_pristine
