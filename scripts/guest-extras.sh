@@ -91,6 +91,9 @@ for p in gen_data heap_oob; do
 	$cc -static -O2 -Wall -Wextra -Werror -o "$root/tests/$p" "$mtetag_tests/$p.c"
 done
 $cc -O2 -Wall -Wextra -Werror -o "$root/tests/heap_oob_dyn" "$mtetag_tests/heap_oob.c"
+# the tag capture for the host codec corpus (guest/corpus.sh)
+$cc -static -O2 -Wall -Wextra -Werror -o "$root/tests/mte_capture" \
+	"$src/tools/testing/mtetag/capture/mte_capture.c"
 for s in real_programs.sh upstream_mte.sh; do
 	install -m755 "$mtetag_tests/$s" "$root/tests/$s"
 done
