@@ -23,7 +23,7 @@ KERNEL_mtetag	:= $(BUILD)/kernel-mtetag/arch/arm64/boot/Image
 INITRD		:= $(BUILD)/guest/initrd.cpio.gz
 
 .PHONY: all deps tree kernels kernel-baseline kernel-mtetag kernel-debug kernel-bench \
-	initramfs run test shell host-test check bench bench-codec soak \
+	initramfs run test shell host-test check bench bench-codec soak corpus \
 	patches clean distclean help
 
 all: run
@@ -80,6 +80,13 @@ patches: tree
 
 bench-codec: deps
 	@$(MAKE) -C tools/testing/mtetag bench
+
+# Real tag pages for the host codec corpus, captured in the guest from
+# programs on a glibc-tagged heap (not part of 'make test'). See
+# tools/testing/mtetag/corpus/captured/README.
+corpus: kernel-mtetag initramfs
+	@scripts/corpus.sh $(KERNEL_mtetag) $(INITRD) $(BUILD)/logs/corpus.log \
+		tools/testing/mtetag/corpus/captured
 
 clean:
 	rm -rf $(BUILD)
