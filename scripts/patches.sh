@@ -5,12 +5,18 @@
 #
 # 'make patches': turn the overlay and the quilt series into a git-am-able
 # series against pristine 6.12.117, split as patches/split.txt says, with a
-# cover letter (patches/cover-letter.txt), in build/patches/.
+# cover letter (patches/cover-letter.txt), in build/patches/. A patch may add
+# hunks to files of earlier patches (patches/split/*.diff): the overlay as of
+# each patch comes from scripts/patches-split.py.
 #
 # --check: apply the series with 'git am' to a fresh pristine clone, build
 # the mtetag configuration after every patch (bisectability), and check that
-# the result is exactly the tree 'make tree' lays (build/src). Prints KTAP
+# the result is exactly the tree 'make tree' lays (build/src), and run
+# checkpatch --strict on every patch (exceptions as in check.sh). Prints KTAP
 # lines and writes counts to $PATCH_COUNTS.
+#
+# patches.sh --state N DIR | --regen N DIR | --hunk N BEFORE: the overlay as
+# of patch N, and rewriting patch N's hunk diff (see scripts/patches-split.py).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${MTETAG_BUILD:-$top/build}
@@ -50,54 +56,25 @@ fresh_clone() {
 	(cd "$1" && gitc checkout -q -f "$base" && gitc checkout -q -b mtetag)
 }
 
-# Parse patches/split.txt into blocks: subject, files, quilt, body.
+# patches/split.txt as JSON blocks: subject, quilt, body (checked).
 blocks() {
-	python3 - "$top/patches/split.txt" <<'PY'
-import json, sys
-blocks, cur = [], None
-for line in open(sys.argv[1]):
-    if line.startswith("#") and cur is None:
-        continue
-    if line.startswith("=== "):
-        cur = {"subject": line[4:].strip(), "files": [], "quilt": [], "body": []}
-        blocks.append(cur)
-    elif cur is not None and line.startswith("files:") and not cur["body"]:
-        cur["files"] = line.split()[1:]
-    elif cur is not None and line.startswith("quilt:") and not cur["body"]:
-        cur["quilt"] = line.split()[1:]
-    elif cur is not None:
-        cur["body"].append(line.rstrip("\n"))
-for b in blocks:
-    b["body"] = "\n".join(b["body"]).strip("\n")
-print(json.dumps(blocks))
-PY
+	python3 "$top/scripts/patches-split.py" blocks
 }
 
 make_series() {
 	ensure_repo
 	fresh_clone "$work"
-	local json n i subject files quilt body f q
-	json=$(blocks)
+	local json n i subject quilt body q
+	json=$(blocks) || exit 1
 	n=$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])))' "$json")
-	local overlay series
-	overlay=$(cd "$top" && git ls-files -co --exclude-standard -- \
-		Kconfig.mtetag mm include arch Documentation tools |
-		while read -r f; do [ -f "$f" ] && echo "$f"; done | sort)
+	local series
 	series=$(sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$top/patches/series")
-	local used_files="" used_quilt=""
+	local used_quilt=""
 	for ((i = 0; i < n; i++)); do
 		get() { python3 -c 'import json,sys; b=json.loads(sys.argv[1])[int(sys.argv[2])]; v=b[sys.argv[3]]; print(" ".join(v) if isinstance(v, list) else v)' "$json" "$i" "$1"; }
-		subject=$(get subject) files=$(get files) quilt=$(get quilt) body=$(get body)
-		for f in $files; do
-			local sel
-			sel=$(grep -E "^${f%/}(/|$)" <<< "$overlay" || true)
-			[ -n "$sel" ] || die "split.txt: '$f' matches no overlay file"
-			while read -r g; do
-				mkdir -p "$work/$(dirname "$g")"
-				cp "$top/$g" "$work/$g"
-				used_files+="$g"$'\n'
-			done <<< "$sel"
-		done
+		subject=$(get subject) quilt=$(get quilt) body=$(get body)
+		# the overlay files of patches 1..i+1 as of this patch
+		python3 "$top/scripts/patches-split.py" state $((i + 1)) "$work" || exit 1
 		for q in $quilt; do
 			grep -qxF "$q" <<< "$series" || die "split.txt: $q is not in patches/series"
 			patch -d "$work" -p1 -s -N --no-backup-if-mismatch -r - < "$top/patches/$q" ||
@@ -114,12 +91,9 @@ make_series() {
 			MSG
 		) || die "nothing to commit for '$subject'"
 	done
-	# everything in exactly one patch
-	local missing dup
-	missing=$(comm -23 <(echo "$overlay") <(echo -n "$used_files" | sort -u))
-	[ -z "$missing" ] || die "overlay files in no patch of split.txt: $(echo $missing)"
-	dup=$(echo -n "$used_files" | sort | uniq -d)
-	[ -z "$dup" ] || die "overlay files in two patches: $(echo $dup)"
+	# every quilt patch in exactly one patch (patches-split.py checks the
+	# overlay files and the hunk diffs)
+	local missing
 	missing=$(comm -23 <(echo "$series" | sort) <(echo -n "$used_quilt" | sort -u))
 	[ -z "$missing" ] || die "quilt patches in no patch of split.txt: $(echo $missing)"
 	# the order of the quilt patches must follow patches/series
@@ -139,6 +113,39 @@ s = s.replace("*** BLURB HERE ***", text[1].strip("\n") if len(text) > 1 else ""
 open(cover, "w").write(s)
 PY
 	say "wrote $(ls "$out" | wc -l) files to $out"
+}
+
+# checkpatch --strict on one patch of the series, on what scripts/check.sh
+# holds to it: commit messages, the hunks of existing kernel files, and the
+# overlay's C, header and Kconfig files but for the seam headers of the host
+# harness (mtetag_seam.h, linux/*.h: libc and libzstd under kernel names).
+# Exceptions as there: FILE_PATH_CHANGES, BIT_MACRO for tools/, CAMELCASE
+# and SPLIT_STRING for the host harness.
+checkpatch_patch() {
+	local pt=$1 tree=$2 ign=FILE_PATH_CHANGES files tmp out rc=0
+	files=$(sed -n 's|^+++ b/||p' "$pt")
+	grep -qv '^tools/' <<< "$files" || ign+=,BIT_MACRO
+	grep -qv '^tools/testing/mtetag/' <<< "$files" || ign+=,CAMELCASE,SPLIT_STRING
+	tmp=$(mktemp --suffix=.patch)
+	(cd "$top" && git ls-files -co --exclude-standard -- Kconfig.mtetag mm include arch \
+		Documentation tools) | python3 -c '
+import re, sys
+overlay = set(sys.stdin.read().split())
+seam = re.compile(r"tools/testing/mtetag/(mtetag_seam\.h|linux/)")
+keep = True
+for line in open(sys.argv[1], "rb"):
+    if line.startswith(b"diff --git "):
+        f = line.split()[2][2:].decode("utf-8", "replace")
+        keep = not seam.match(f) and (f not in overlay or
+                                      re.search(r"\.(c|h)$|Kconfig", f))
+    if keep:
+        sys.stdout.buffer.write(line)
+' "$pt" > "$tmp"
+	out=$(cd "$tree" && perl scripts/checkpatch.pl --strict --quiet --terse \
+		--ignore "$ign" "$tmp" 2>&1) || rc=$?
+	rm -f "$tmp"
+	[ -z "$out" ] || echo "${out//$tmp/$(basename "$pt")}"
+	return "$rc"
 }
 
 check_series() {
@@ -163,6 +170,13 @@ check_series() {
 			break
 		fi
 		result 0 "git am $(basename "$pt")"
+		local cp
+		if cp=$(checkpatch_patch "$pt" "$tree"); then
+			result 0 "checkpatch --strict $(basename "$pt")"
+		else
+			result 1 "checkpatch --strict $(basename "$pt")"
+			sed 's/^/# /' <<< "$cp" | head -20
+		fi
 		# reconfigure at every step: options appear as the series adds them
 		rm -f "$obj/.mtetag-config"
 		if MTETAG_CONFIG_LAX=1 "$top/scripts/kbuild.sh" mtetag "$tree" "$obj" \
@@ -184,6 +198,11 @@ check_series() {
 	[ "$f" = 0 ]
 }
 
+case ${1:-} in
+--state | --regen | --hunk)
+	[ $# = 3 ] || die "usage: $0 $1 N DIR"
+	exec python3 "$top/scripts/patches-split.py" "${1#--}" "$2" "$3" ;;
+esac
 make_series
 [ "${1:-}" = --check ] && check_series
 exit 0
