@@ -146,26 +146,31 @@ static unsigned int mtetag_enc_size(const struct mtetag_enc *enc)
 }
 
 /*
- * AUTO stores pages with at least this many runs as RAW without trying
- * COMPACT. Random tags (about 240 runs) never compress, and trying costs the
- * whole range coding of the page on every save. A trade of size for speed:
- * a page alternating two tags granule by granule would code to about 90
- * bytes, but allocators do not lay out memory like that (glibc's smallest
- * objects give about 62 runs per page, Scudo's 28). COMPACT, when chosen
- * explicitly, still tries every page.
+ * AUTO stores pages of at least MTETAG_AUTO_RAW_RUNS runs as RAW without
+ * trying COMPACT, unless at least MTETAG_AUTO_MIN_ZERO granules have tag 0.
+ * Random tags (about 240 runs, about 16 zero granules) never compress, and
+ * trying costs the whole range coding of the page on every save. Many runs
+ * alone do not mean random: glibc's smallest chunks (32 bytes) give pages of
+ * about 250 runs, but every other granule is a chunk header of tag 0, which
+ * COMPACT models; such pages, captured from busybox sort, code to about 80
+ * bytes. COMPACT, when chosen explicitly, still tries every page.
  */
 #define MTETAG_AUTO_RAW_RUNS	(MTETAG_NR_TAGS * 7 / 8)
+#define MTETAG_AUTO_MIN_ZERO	(MTETAG_NR_TAGS / 4)
 
-static bool mtetag_too_many_runs(const u8 *tags)
+static bool mtetag_looks_random(const u8 *tags)
 {
-	unsigned int pos = 0, n = 0;
+	unsigned int pos = 0, n = 0, zero = 0, i;
 
-	while (pos < MTETAG_NR_TAGS) {
-		if (++n >= MTETAG_AUTO_RAW_RUNS)
-			return true;
+	while (pos < MTETAG_NR_TAGS && n < MTETAG_AUTO_RAW_RUNS) {
 		pos += mtetag_run_len(tags, pos);
+		n++;
 	}
-	return false;
+	if (n < MTETAG_AUTO_RAW_RUNS)
+		return false;
+	for (i = 0; i < MTETAG_RAW_SIZE; i++)
+		zero += !(tags[i] & 0xf) + !(tags[i] >> 4);
+	return zero < MTETAG_AUTO_MIN_ZERO;
 }
 
 /*
@@ -178,7 +183,7 @@ static void mtetag_encode_auto(const u8 *tags, struct mtetag_enc *enc)
 {
 	if (mtetag_encode_runs(tags, enc))
 		return;
-	if (!mtetag_too_many_runs(tags) &&
+	if (!mtetag_looks_random(tags) &&
 	    mtetag_encode_compact(tags, enc) &&
 	    mtetag_enc_size(enc) < MTETAG_RAW_SIZE)
 		return;
