@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 	const char *captured = argc > 1 ? argv[1] : "corpus/captured";
 	static struct corpus_class cls[64];
 	struct mtetag_enc *encs;
-	unsigned int nr_cls, c, p, i;
+	unsigned int nr_cls, c, p, i, max_nr = 0;
 	double t_enc[64][NR_BENCH], t_dec[64][NR_BENCH];
 	double t_memcpy, t_malloc;
 
@@ -277,7 +277,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	nr_cls = corpus_load(cls, ARRAY_SIZE(cls), PAGES, 1, captured);
-	encs = calloc(PAGES, sizeof(*encs));
+	/* captured classes may hold more pages than the generated ones */
+	for (c = 0; c < nr_cls; c++)
+		max_nr = cls[c].nr > max_nr ? cls[c].nr : max_nr;
+	encs = calloc(max_nr, sizeof(*encs));
+	if (!encs)
+		return 1;
 
 	out("## mtetag codecs: bytes per page\n\n");
 	out("Per codec: payload / stored (2-byte header, raw 128, inline 0) / "
