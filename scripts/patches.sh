@@ -64,6 +64,8 @@ blocks() {
 make_series() {
 	ensure_repo
 	fresh_clone "$work"
+	# the host corpus's captured tag pages are data: binary patches
+	mkdir -p "$work/.git/info" && echo '*.tags binary' > "$work/.git/info/attributes"
 	local json n i subject quilt body q
 	json=$(blocks) || exit 1
 	n=$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])))' "$json")
@@ -161,8 +163,9 @@ check_series() {
 	}
 	mkdir -p "$(dirname "$tree")"
 	fresh_clone "$tree"
-	for pt in "$out"/00[0-9][1-9]-*.patch "$out"/00[1-9]0-*.patch; do
+	for pt in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
 		[ -f "$pt" ] || continue
+		[ "$(basename "$pt")" = 0000-cover-letter.patch ] && continue
 		i=$((i + 1))
 		if ! (cd "$tree" && gitc am -q --whitespace=error-all "$pt"); then
 			result 1 "git am $(basename "$pt")"
