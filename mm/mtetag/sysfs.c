@@ -182,7 +182,8 @@ static ssize_t codec_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute mtetag_attr_codec = __ATTR_RW(codec);
 
-static struct attribute *mtetag_attrs[] = {
+/* The counters of the whole store and of each swap type alike. */
+static struct attribute *mtetag_counter_attrs[] = {
 	&mtetag_attr_stored_pages.kattr.attr,
 	&mtetag_attr_stored_bytes.kattr.attr,
 	&mtetag_attr_total_bytes.attr,
@@ -191,6 +192,15 @@ static struct attribute *mtetag_attrs[] = {
 	&mtetag_attr_saves.kattr.attr,
 	&mtetag_attr_restores.kattr.attr,
 	&mtetag_attr_invalidates.kattr.attr,
+	NULL,
+};
+
+static const struct attribute_group mtetag_counter_group = {
+	.attrs = mtetag_counter_attrs,
+};
+
+/* What only the top directory has: save failures and the codec. */
+static struct attribute *mtetag_attrs[] = {
 	&mtetag_attr_save_failures.attr,
 	&mtetag_attr_save_failures_nomem.kattr.attr,
 	&mtetag_attr_save_failures_xarray.kattr.attr,
@@ -201,6 +211,12 @@ static struct attribute *mtetag_attrs[] = {
 
 static const struct attribute_group mtetag_attr_group = {
 	.attrs = mtetag_attrs,
+};
+
+static const struct attribute_group *mtetag_groups[] = {
+	&mtetag_counter_group,
+	&mtetag_attr_group,
+	NULL,
 };
 
 /*
@@ -224,17 +240,19 @@ static struct kobj_attribute mtetag_attr_device = __ATTR_RO(device);
 
 static struct attribute *mtetag_type_attrs[] = {
 	&mtetag_attr_device.attr,
-	&mtetag_attr_stored_pages.kattr.attr,
-	&mtetag_attr_stored_bytes.kattr.attr,
-	&mtetag_attr_total_bytes.attr,
-	&mtetag_attr_inline_pages.kattr.attr,
-	&mtetag_attr_zero_pages.kattr.attr,
-	&mtetag_attr_saves.kattr.attr,
-	&mtetag_attr_restores.kattr.attr,
-	&mtetag_attr_invalidates.kattr.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(mtetag_type);
+
+static const struct attribute_group mtetag_type_group = {
+	.attrs = mtetag_type_attrs,
+};
+
+/* swap/<type>/: the device, and the counters of that type. */
+static const struct attribute_group *mtetag_type_groups[] = {
+	&mtetag_type_group,
+	&mtetag_counter_group,
+	NULL,
+};
 
 static void mtetag_type_kobj_release(struct kobject *kobj)
 {
@@ -329,7 +347,7 @@ static int __init mtetag_sysfs_init(void)
 	if (!kobj)
 		return -ENOMEM;
 	mtetag_kobj = kobj;
-	err = sysfs_create_group(kobj, &mtetag_attr_group);
+	err = sysfs_create_groups(kobj, mtetag_groups);
 	if (err)
 		goto fail;
 	swap_kobj = kobject_create_and_add("swap", kobj);
