@@ -97,6 +97,20 @@ static inline void *memchr_inv(const void *start, int c, size_t bytes)
 	return NULL;
 }
 
+/* <linux/bitops.h> and <linux/unaligned.h> */
+#define hweight64(w)		((unsigned int)__builtin_popcountll(w))
+
+static inline u64 get_unaligned_le64(const void *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 /* Bitmaps: copied from include/linux/bitmap.h of 6.12. */
 static __always_inline
 unsigned long bitmap_read(const unsigned long *map, unsigned long start,

@@ -527,10 +527,21 @@ static void test_auto_raw_runs(struct corpus_class *cls, unsigned int nr_cls)
 		for (j = 0; j < cls[i].nr; j++) {
 			const u8 *p = cls[i].pages + j * MTETAG_RAW_SIZE;
 
+			unsigned int zeros = 0;
+			bool want;
+
 			for (runs = 0, pos = 0; pos < MTETAG_NR_TAGS; runs++)
 				pos += mtetag_run_len(p, pos);
+			for (pos = 0; pos < MTETAG_NR_TAGS; pos++)
+				zeros += !mtetag_get_tag(p, pos);
 			many += runs >= MTETAG_AUTO_RAW_RUNS;
-			if (!mtetag_looks_random(p))
+			/* the word-at-a-time counts agree with granule loops */
+			want = runs >= MTETAG_AUTO_RAW_RUNS && zeros < MTETAG_AUTO_MIN_ZERO;
+			if (!CHECK(mtetag_looks_random(p) == want,
+				   "%.40s page %u: %u runs, %u zero tags, looks random %d",
+				   cls[i].name, j, runs, zeros, !want))
+				goto out;
+			if (!want)
 				continue;
 			taken++;
 			mtetag_encode(MTETAG_CODEC_COMPACT, p, &enc);
