@@ -327,7 +327,6 @@ static long swap_out_guest(struct vm *vm)
 	return mte_swap_out(vm->test, vm->npages);
 }
 
-
 static void test_one(struct vm *vm, enum mte_pattern pat, enum tag_path path,
 		     uint64_t seed, uint8_t *want, uint8_t *got)
 {

@@ -47,7 +47,7 @@ static inline void mte_usage(const char *prog, const char *optstring)
 	unsigned int i;
 
 	fprintf(stderr, "usage: %s", prog);
-	for (i = 0; i < sizeof(mte_opt_args) / sizeof(mte_opt_args[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(mte_opt_args); i++)
 		if (strchr(optstring, mte_opt_args[i][0][0]))
 			fprintf(stderr, " [-%s %s]", mte_opt_args[i][0], mte_opt_args[i][1]);
 	fprintf(stderr, "\n");

@@ -12,7 +12,6 @@
 
 #include "mte_test.h"
 
-
 static const char *while_out;
 
 static void test_pattern(enum mte_pattern pat, unsigned long npages, uint64_t seed)
