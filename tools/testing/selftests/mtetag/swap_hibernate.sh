@@ -29,12 +29,14 @@ stored() { cat "$SYS/stored_pages" 2>/dev/null || echo -; }
 
 if [ "$1" = while-out ]; then
 	stored >"$2/before"
-	dmesg -c >/dev/null
+	# Only what the kernel logs from now on; never clear the log: the
+	# test harness reads it at the end (KUnit results, warnings).
+	seen=$(dmesg | wc -l)
 	echo test_resume >/sys/power/disk &&
 		echo disk >/sys/power/state
 	echo $? >"$2/rc"
 	stored >"$2/after"
-	dmesg >"$2/dmesg"
+	dmesg | tail -n +$((seen + 1)) >"$2/dmesg"
 	exit 0
 fi
 
