@@ -102,14 +102,11 @@ static inline void mte_parse_opts(int argc, char **argv, struct mte_opts *o,
 }
 
 /*
- * Parse the options, print the KTAP header and plan (0: the caller sets it
- * later), and make sure this process can use MTE: exits with a skip when
- * the CPU has none.
+ * Print the KTAP header and plan (0: the caller sets it later), and make
+ * sure this process can use MTE: exits with a skip when the CPU has none.
  */
-static inline void mte_test_start(int argc, char **argv, struct mte_opts *o,
-				  unsigned int plan)
+static inline void mte_test_begin(const struct mte_opts *o, unsigned int plan)
 {
-	mte_parse_opts(argc, argv, o, "n:s:i:t:");
 	ksft_print_header();
 	if (!mte_supported())
 		ksft_exit_skip("no MTE on this CPU\n");
@@ -119,6 +116,14 @@ static inline void mte_test_start(int argc, char **argv, struct mte_opts *o,
 		       o->npages, (unsigned long long)o->seed, o->iters, o->threads);
 	if (plan)
 		ksft_set_plan(plan);
+}
+
+/* The options every test takes (-n -s -i -t), then mte_test_begin(). */
+static inline void mte_test_start(int argc, char **argv, struct mte_opts *o,
+				  unsigned int plan)
+{
+	mte_parse_opts(argc, argv, o, "n:s:i:t:");
+	mte_test_begin(o, plan);
 }
 
 /*

@@ -18,7 +18,7 @@ static void test_pattern(enum mte_pattern pat, unsigned long npages, uint64_t se
 {
 	const char *name = mte_pattern_names[pat];
 	struct mte_check c;
-	long resident;
+	long evicted;
 	void *buf;
 
 	buf = mte_map_anon(npages);
@@ -27,10 +27,9 @@ static void test_pattern(enum mte_pattern pat, unsigned long npages, uint64_t se
 		return;
 	}
 	mte_fill(buf, npages, pat, seed);
-	resident = mte_swap_out(buf, npages);
-	if (resident < 0 || resident * 100 > (long)npages * (100 - MTE_MIN_EVICTED_PCT)) {
-		ksft_test_result_fail("%s: only %ld of %lu pages left memory\n",
-				      name, (long)npages - resident, npages);
+	mte_swap_out(buf, npages);
+	if (!mte_evicted_enough(name, buf, npages, &evicted)) {
+		ksft_test_result_fail("%s: tags and data survive swap\n", name);
 		goto out;
 	}
 	if (while_out) {
@@ -39,9 +38,7 @@ static void test_pattern(enum mte_pattern pat, unsigned long npages, uint64_t se
 			ksft_print_msg("%s: '%s' failed\n", name, while_out);
 	}
 	mte_verify(buf, npages, pat, seed, &c);
-	ksft_print_msg("%s: %lu pages, %ld evicted, %lu bad pages, %lu tag and %lu data errors\n",
-		       name, npages, (long)npages - resident, c.bad_pages,
-		       c.tag_errors, c.data_errors);
+	mte_report(name, npages, evicted, &c);
 	ksft_test_result(!c.bad_pages, "%s: tags and data survive swap\n", name);
 out:
 	munmap(buf, npages * mte_page_size());
@@ -54,12 +51,7 @@ int main(int argc, char **argv)
 
 	mte_parse_opts(argc, argv, &o, "n:s:p:x:");
 	while_out = o.exec;
-	ksft_print_header();
-	if (!mte_supported())
-		ksft_exit_skip("no MTE on this CPU\n");
-	if (mte_enable(PR_MTE_TCF_SYNC))
-		ksft_exit_fail_msg("PR_SET_TAGGED_ADDR_CTRL: %s\n", strerror(errno));
-	ksft_set_plan(o.pattern ? 1 : PAT_NR);
+	mte_test_begin(&o, o.pattern ? 1 : PAT_NR);
 	for (p = 0; p < PAT_NR; p++)
 		if (mte_pattern_selected(&o, p))
 			test_pattern(p, o.npages, o.seed + p);
