@@ -137,16 +137,6 @@ static bool mtetag_encode_zstd(const u8 *tags, struct mtetag_enc *enc)
 	return true;
 }
 
-/* Bytes a result occupies beside its xarray slot. */
-static unsigned int mtetag_enc_size(const struct mtetag_enc *enc)
-{
-	if (enc->is_inline)
-		return 0;
-	if (enc->codec == MTETAG_CODEC_RAW)
-		return MTETAG_RAW_SIZE;
-	return MTETAG_BLOB_HDR + enc->len;
-}
-
 /*
  * AUTO stores pages of at least MTETAG_AUTO_RAW_RUNS runs as RAW without
  * trying COMPACT, unless at least MTETAG_AUTO_MIN_ZERO granules have tag 0.
@@ -250,6 +240,40 @@ void mtetag_encode(enum mtetag_codec policy, const u8 *tags,
 	mtetag_encode_raw(tags, enc);
 }
 EXPORT_SYMBOL_GPL(mtetag_encode);
+
+/**
+ * mtetag_encode_quick() - encode a page only if that costs next to nothing
+ * @policy: the codec policy, as for mtetag_encode()
+ * @tags: MTETAG_RAW_SIZE bytes of tags in raw layout
+ * @enc: result
+ *
+ * The part of mtetag_encode() that is cheap enough for every swap-out:
+ * zero tags and pages RUNS packs into an inline value. The store writes
+ * other pages raw and has them compressed later, off the swap-out path.
+ * Does not allocate and does not sleep.
+ *
+ * Return: true if @enc holds what mtetag_encode() would have produced;
+ * false if the page needs the full encoder (@enc is then undefined).
+ */
+bool mtetag_encode_quick(enum mtetag_codec policy, const u8 *tags,
+			 struct mtetag_enc *enc)
+{
+	switch (policy) {
+	case MTETAG_CODEC_RAW:
+	case MTETAG_CODEC_RUNS:
+		mtetag_encode(policy, tags, enc);
+		return true;
+	default:
+		break;
+	}
+	if (!memchr_inv(tags, 0, MTETAG_RAW_SIZE)) {
+		mtetag_encode_inline(enc, MTETAG_CODEC_ZERO, MTETAG_INLINE_ZERO);
+		return true;
+	}
+	/* AUTO keeps a RUNS result; the other codecs would not. */
+	return policy == MTETAG_CODEC_AUTO && mtetag_encode_runs(tags, enc);
+}
+EXPORT_SYMBOL_GPL(mtetag_encode_quick);
 
 static int mtetag_decode_inline_compact(unsigned long value, u8 *tags)
 {

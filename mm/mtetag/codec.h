@@ -83,6 +83,16 @@ struct mtetag_enc {
 	u8 buf[MTETAG_RAW_SIZE];
 };
 
+/* Bytes a result occupies beside its xarray slot (0: inline). */
+static inline unsigned int mtetag_enc_size(const struct mtetag_enc *enc)
+{
+	if (enc->is_inline)
+		return 0;
+	if (enc->codec == MTETAG_CODEC_RAW)
+		return MTETAG_RAW_SIZE;
+	return MTETAG_BLOB_HDR + enc->len;
+}
+
 /**
  * mtetag_encode() - encode the tags of one page
  * @policy: codec to use, or MTETAG_CODEC_AUTO for the smallest result
@@ -95,6 +105,10 @@ struct mtetag_enc {
  */
 void mtetag_encode(enum mtetag_codec policy, const u8 *tags,
 		   struct mtetag_enc *enc);
+
+/* The part of mtetag_encode() cheap enough for swap-out: see codec.c. */
+bool mtetag_encode_quick(enum mtetag_codec policy, const u8 *tags,
+			 struct mtetag_enc *enc);
 
 /**
  * mtetag_decode_inline() - decode an inline value

@@ -52,6 +52,8 @@
  * @MTETAG_INLINE_PAGES: entries held in the xarray slot, zero pages included
  * @MTETAG_ZERO_PAGES: entries of pages whose tags are all zero
  * @MTETAG_RAW_PAGES: entries stored uncompressed
+ * @MTETAG_PENDING_PAGES: raw entries waiting for deferred compression
+ *	(a part of @MTETAG_RAW_PAGES)
  * @MTETAG_NR_GAUGES: number of gauges
  * @MTETAG_SAVES: pages saved
  * @MTETAG_REPLACES: saves that replaced (and freed) an entry of the slot
@@ -59,6 +61,8 @@
  * @MTETAG_RESTORES_TAGGED: restores skipped: the page had its tags already
  *	(swap cache page mapped again)
  * @MTETAG_INVALIDATES: entries freed with their swap slot
+ * @MTETAG_COMPRESSIONS: pending entries the deferred compression replaced
+ *	by a smaller one
  * @MTETAG_FAIL_NOMEM: folio saves failed: no memory for a blob
  * @MTETAG_FAIL_XARRAY: folio saves failed: no memory for xarray nodes
  * @MTETAG_FAIL_CGROUP: folio saves failed: cgroup limit (reserved)
@@ -77,12 +81,14 @@ enum mtetag_stat_item {
 	MTETAG_INLINE_PAGES,
 	MTETAG_ZERO_PAGES,
 	MTETAG_RAW_PAGES,
+	MTETAG_PENDING_PAGES,
 	MTETAG_NR_GAUGES,
 	MTETAG_SAVES = MTETAG_NR_GAUGES,
 	MTETAG_REPLACES,
 	MTETAG_RESTORES,
 	MTETAG_RESTORES_TAGGED,
 	MTETAG_INVALIDATES,
+	MTETAG_COMPRESSIONS,
 	MTETAG_FAIL_NOMEM,
 	MTETAG_FAIL_XARRAY,
 	MTETAG_FAIL_CGROUP,
@@ -142,6 +148,11 @@ unsigned long mtetag_total_bytes(int type);
 
 enum mtetag_codec mtetag_get_policy(void);
 int mtetag_set_policy(enum mtetag_codec policy);
+
+/* Longest delay of deferred compression that sysfs accepts. */
+#define MTETAG_COMPRESS_DELAY_MAX_MS	60000
+unsigned int mtetag_get_compress_delay(void);
+int mtetag_set_compress_delay(unsigned int ms);
 
 /* sysfs.c: swap/<type>/ directories, from __mtetag_swapon/swapoff(). */
 void mtetag_sysfs_swapon(int type);

@@ -28,12 +28,24 @@
  * only decides how new entries are written: every entry says how to read
  * it, so a policy change leaves old entries readable.
  *
+ * Deferred compression: compressing a page of many runs costs several
+ * times what the rest of its swap-out does, and a page that thrashes comes
+ * back soon. So with a compress delay set (the default), swap-out stores
+ * only what is free to store (zero and RUNS pages inline) and keeps other
+ * pages raw, marked MTETAG_MARK_PENDING, as 6.12 kept every page. A worker
+ * compresses the pending entries that stayed out one to two delays
+ * (MTETAG_MARK_YOUNG ages them by one pass), and replaces them if the
+ * result is smaller. A delay of 0 compresses at swap-out.
+ *
  * Concurrency: an entry is written (save) and read (restore) only with the
  * folio of its swap slot locked, so the two never race on one slot; the
  * slot is freed (invalidate) only when no PTE and no swap cache folio refer
- * to it any more. That is why a replaced or freed blob can be freed at once.
- * The xarray lock serialises stores and erases within a tree; lookups run
- * under RCU.
+ * to it any more, so a blob replaced or freed by those paths is freed at
+ * once. The compression worker races with all three: it copies a pending
+ * entry under the tree's lock, compresses the copy unlocked, and replaces
+ * the entry only if, under the lock again, the slot still holds a pending
+ * entry of the same tags; restore reads entries under the same lock. The
+ * xarray lock serialises stores and erases within a tree.
  */
 
 #define pr_fmt(fmt) "mtetag: " fmt
@@ -58,6 +70,7 @@
 #include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "../swap.h"
@@ -69,8 +82,11 @@
 
 DEFINE_STATIC_KEY_FALSE(mtetag_enabled);
 
-/* Slot mark of headerless raw blobs. */
+/* Slot marks: headerless raw blobs; raw blobs waiting to be compressed. */
 #define MTETAG_MARK_RAW		XA_MARK_1
+#define MTETAG_MARK_PENDING	XA_MARK_0
+/* A pending entry the compression worker has not passed over yet. */
+#define MTETAG_MARK_YOUNG	XA_MARK_2
 
 /* Why a save failed; numbers as in include/trace/events/mtetag.h. */
 enum mtetag_fail_reason {
@@ -81,6 +97,20 @@ enum mtetag_fail_reason {
 
 /* Codec policy for new entries: written by sysfs, read at every save. */
 static enum mtetag_codec mtetag_policy = MTETAG_CODEC_AUTO;
+
+/* Deferred compression: delay in ms (0: at swap-out), its worker. */
+static unsigned int mtetag_compress_delay_ms = 1000;
+static struct workqueue_struct *mtetag_wq;
+static void mtetag_compress_workfn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(mtetag_compress_work, mtetag_compress_workfn);
+
+/* Run the compression worker in @ms, unless it is due sooner. */
+static void mtetag_compress_kick(unsigned int ms)
+{
+	if (mtetag_wq)
+		queue_delayed_work(mtetag_wq, &mtetag_compress_work,
+				   msecs_to_jiffies(ms));
+}
 
 /**
  * struct mtetag_type - the tag store of one swap type
@@ -142,11 +172,13 @@ const char * const mtetag_stat_names[MTETAG_NR_STAT_ITEMS] = {
 	[MTETAG_INLINE_PAGES]		= "inline_pages",
 	[MTETAG_ZERO_PAGES]		= "zero_pages",
 	[MTETAG_RAW_PAGES]		= "raw_pages",
+	[MTETAG_PENDING_PAGES]		= "pending_pages",
 	[MTETAG_SAVES]			= "saves",
 	[MTETAG_REPLACES]		= "replaces",
 	[MTETAG_RESTORES]		= "restores",
 	[MTETAG_RESTORES_TAGGED]	= "restores_tagged",
 	[MTETAG_INVALIDATES]		= "invalidates",
+	[MTETAG_COMPRESSIONS]		= "compressions",
 	[MTETAG_FAIL_NOMEM]		= "fail_nomem",
 	[MTETAG_FAIL_XARRAY]		= "fail_xarray",
 	[MTETAG_FAIL_CGROUP]		= "fail_cgroup",
@@ -164,6 +196,7 @@ struct mtetag_cost {
 	enum mtetag_codec codec;
 	bool is_inline;
 	bool raw;
+	bool pending;
 	unsigned int stored;	/* blob bytes incl. header */
 	unsigned int alloc;	/* slab object bytes */
 	unsigned int bucket;	/* histogram bucket */
@@ -174,12 +207,14 @@ static unsigned int mtetag_size_class(unsigned int size)
 	return DIV_ROUND_UP(size, MTETAG_SIZE_STEP) - 1;
 }
 
-static void mtetag_entry_cost(void *entry, bool raw, struct mtetag_cost *c)
+static void mtetag_entry_cost(void *entry, bool raw, bool pending,
+			      struct mtetag_cost *c)
 {
 	const struct mtetag_blob *blob = entry;
 	unsigned int class;
 
 	memset(c, 0, sizeof(*c));
+	c->pending = raw && pending;
 	if (xa_is_value(entry)) {
 		c->codec = mtetag_inline_codec(xa_to_value(entry));
 		c->is_inline = true;
@@ -216,6 +251,8 @@ static void mtetag_stats_add(struct mtetag_stats *s,
 		atomic_long_add(sign, &s->item[MTETAG_ZERO_PAGES]);
 	if (c->raw)
 		atomic_long_add(sign, &s->item[MTETAG_RAW_PAGES]);
+	if (c->pending)
+		atomic_long_add(sign, &s->item[MTETAG_PENDING_PAGES]);
 	if (c->codec < MTETAG_NR_CODECS) {
 		atomic_long_add(sign, &s->codec_pages[c->codec]);
 		if (c->stored)
@@ -342,7 +379,7 @@ static void mtetag_memcg_account(void *entry, bool raw, int sign)
 	rcu_read_lock();
 	memcg = mem_cgroup_from_slab_obj(entry);
 	if (memcg) {
-		mtetag_entry_cost(entry, raw, &cost);
+		mtetag_entry_cost(entry, raw, false, &cost);
 		mod_memcg_state(memcg, MEMCG_MTETAG_B, sign * (int)cost.alloc);
 	}
 	rcu_read_unlock();
@@ -449,8 +486,8 @@ static int mtetag_erase(struct mtetag_type *t, pgoff_t offset)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
 	struct mtetag_cost cost;
+	bool raw, pending;
 	void *entry;
-	bool raw;
 
 	xas_lock(&xas);
 	entry = xas_load(&xas);
@@ -459,10 +496,11 @@ static int mtetag_erase(struct mtetag_type *t, pgoff_t offset)
 		return -ENOENT;
 	}
 	raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
+	pending = xas_get_mark(&xas, MTETAG_MARK_PENDING);
 	xas_store(&xas, NULL);
 	xas_unlock(&xas);
 
-	mtetag_entry_cost(entry, raw, &cost);
+	mtetag_entry_cost(entry, raw, pending, &cost);
 	mtetag_account(t, &cost, -1);
 	mtetag_free_entry(entry, raw);
 	return cost.stored;
@@ -569,8 +607,7 @@ static void mtetag_check_enc(struct mtetag_type *t, const u8 *tags,
 }
 
 /* Make the entry for an encoding: allocates a blob unless inline. */
-static void *mtetag_make_entry(struct mtetag_type *t,
-			       const struct mtetag_enc *enc, gfp_t gfp)
+static void *mtetag_alloc_entry(const struct mtetag_enc *enc, gfp_t gfp)
 {
 	struct mtetag_blob *blob;
 	unsigned int size;
@@ -580,8 +617,6 @@ static void *mtetag_make_entry(struct mtetag_type *t,
 		return xa_mk_value(enc->value);
 
 	if (enc->codec == MTETAG_CODEC_RAW) {
-		if (mtetag_should_fail_save(t, MTETAG_RAW_SIZE))
-			return NULL;
 		raw = kmem_cache_alloc(mtetag_raw_cache, gfp);
 		if (raw)
 			memcpy(raw, enc->buf, MTETAG_RAW_SIZE);
@@ -589,8 +624,6 @@ static void *mtetag_make_entry(struct mtetag_type *t,
 	}
 
 	size = MTETAG_BLOB_HDR + enc->len;
-	if (mtetag_should_fail_save(t, size))
-		return NULL;
 	blob = kmem_cache_alloc(mtetag_blob_caches[mtetag_size_class(size)],
 				gfp);
 	if (blob) {
@@ -601,26 +634,61 @@ static void *mtetag_make_entry(struct mtetag_type *t,
 	return blob;
 }
 
+/* The entry of a save: mtetag_alloc_entry(), under fault injection. */
+static void *mtetag_make_entry(struct mtetag_type *t,
+			       const struct mtetag_enc *enc, gfp_t gfp)
+{
+	unsigned int size = mtetag_enc_size(enc);
+
+	if (size && mtetag_should_fail_save(t, size))
+		return NULL;
+	return mtetag_alloc_entry(enc, gfp);
+}
+
+/* Mark the slot at @xas for what it now holds; tree lock held. */
+static void mtetag_set_marks(struct xa_state *xas, bool raw, bool pending)
+{
+	if (raw)
+		xas_set_mark(xas, MTETAG_MARK_RAW);
+	else
+		xas_clear_mark(xas, MTETAG_MARK_RAW);
+	if (pending) {
+		xas_set_mark(xas, MTETAG_MARK_PENDING);
+		xas_set_mark(xas, MTETAG_MARK_YOUNG);
+	} else {
+		xas_clear_mark(xas, MTETAG_MARK_PENDING);
+		xas_clear_mark(xas, MTETAG_MARK_YOUNG);
+	}
+}
+
 /*
  * Store the tags of the page in slot @offset of @t, replacing (and freeing)
- * what the slot held, and charge the entry to @memcg (may be NULL). May sleep.
+ * what the slot held, and charge the entry to @memcg (may be NULL). With
+ * @defer, only what mtetag_encode_quick() does is done now: the rest is
+ * stored raw and pending, for the compression worker. May sleep.
  * Return: 0, or -ENOMEM with *@reason set.
  */
 static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
-			const u8 *tags, enum mtetag_codec policy,
+			const u8 *tags, enum mtetag_codec policy, bool defer,
 			struct mem_cgroup *memcg,
 			enum mtetag_fail_reason *reason)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	bool raw, pending = false, old_raw = false, old_pending = false;
 	struct mtetag_cost cost;
 	struct mtetag_enc enc;
 	void *entry, *old;
-	bool raw, old_raw = false;
 
-	mtetag_encode(policy, tags, &enc);
+	if (!defer) {
+		mtetag_encode(policy, tags, &enc);
+	} else if (!mtetag_encode_quick(policy, tags, &enc)) {
+		mtetag_encode(MTETAG_CODEC_RAW, tags, &enc);
+		pending = true;
+	}
 	mtetag_check_enc(t, tags, &enc);
 	raw = enc.codec == MTETAG_CODEC_RAW;
+	pending &= raw;
 
 	entry = mtetag_make_entry(t, &enc, gfp);
 	if (!entry) {
@@ -632,15 +700,13 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	do {
 		xas_lock(&xas);
 		old = xas_load(&xas);
-		if (old)
+		if (old) {
 			old_raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
-		xas_store(&xas, entry);
-		if (!xas_error(&xas)) {
-			if (raw)
-				xas_set_mark(&xas, MTETAG_MARK_RAW);
-			else
-				xas_clear_mark(&xas, MTETAG_MARK_RAW);
+			old_pending = xas_get_mark(&xas, MTETAG_MARK_PENDING);
 		}
+		xas_store(&xas, entry);
+		if (!xas_error(&xas))
+			mtetag_set_marks(&xas, raw, pending);
 		xas_unlock(&xas);
 	} while (xas_nomem(&xas, gfp));
 
@@ -651,15 +717,17 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	}
 
 	if (old) {
-		mtetag_entry_cost(old, old_raw, &cost);
+		mtetag_entry_cost(old, old_raw, old_pending, &cost);
 		mtetag_account(t, &cost, -1);
 		mtetag_free_entry(old, old_raw);
 		mtetag_count(t, MTETAG_REPLACES, 1);
 	}
-	mtetag_entry_cost(entry, raw, &cost);
+	mtetag_entry_cost(entry, raw, pending, &cost);
 	mtetag_account(t, &cost, 1);
 	trace_mtetag_save(type, offset, cost.codec, cost.stored,
 			  cost.is_inline);
+	if (pending && t->global)
+		mtetag_compress_kick(READ_ONCE(mtetag_compress_delay_ms));
 	return 0;
 }
 
@@ -668,6 +736,7 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 {
 	enum mtetag_fail_reason reason = MTETAG_FAIL_REASON_NOMEM;
 	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
+	bool defer = READ_ONCE(mtetag_compress_delay_ms);
 	struct mem_cgroup *memcg = folio_memcg(folio);
 	long i, nr = folio_nr_pages(folio), saved = 0;
 	u8 tags[MTETAG_RAW_SIZE];
@@ -679,8 +748,8 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 		if (!arch_mtetag_page_tagged(page))
 			continue;
 		arch_mtetag_read_page(page, tags);
-		err = mtetag_store(t, type, offset + i, tags, policy, memcg,
-				   &reason);
+		err = mtetag_store(t, type, offset + i, tags, policy, defer,
+				   memcg, &reason);
 		if (err)
 			break;
 		saved++;
@@ -726,17 +795,218 @@ int __mtetag_save_folio(struct folio *folio)
 }
 
 /* ---------------------------------------------------------------------
+ * Deferred compression
+ */
+
+/* The memcg the blob @entry is charged to, with a reference, or NULL. */
+static struct mem_cgroup *mtetag_entry_memcg_get(void *entry)
+{
+	struct mem_cgroup *memcg;
+
+	rcu_read_lock();
+	memcg = mem_cgroup_from_slab_obj(entry);
+	if (memcg && !mem_cgroup_tryget(memcg))
+		memcg = NULL;
+	rcu_read_unlock();
+	return memcg;
+}
+
+/*
+ * Compress the pending entry @old of slot @offset, whose tags the caller
+ * copied to @tags, and charged to @memcg: store the result if it is smaller
+ * and the slot still holds a pending entry of these tags (it may have been
+ * invalidated, or freed and saved again, meanwhile), else just clear the
+ * pending mark. May sleep. Return: false if memory ran short (the entry
+ * stays pending).
+ */
+static bool mtetag_compress_entry(struct mtetag_type *t, int type,
+				  pgoff_t offset, void *old, const u8 *tags,
+				  struct mem_cgroup *memcg)
+{
+	XA_STATE(xas, mtetag_tree(t, offset), offset);
+	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
+	struct mtetag_cost old_cost, cost;
+	struct mtetag_enc enc;
+	void *entry = NULL, *cur;
+	bool stored = false;
+
+	mtetag_encode(policy, tags, &enc);
+	mtetag_check_enc(t, tags, &enc);
+	if (enc.codec != MTETAG_CODEC_RAW) {
+		entry = mtetag_alloc_entry(&enc, GFP_KERNEL | __GFP_NORETRY |
+					   __GFP_NOWARN);
+		if (!entry)
+			return false;
+		mtetag_memcg_charge(entry, false, memcg);
+	}
+
+	xas_lock(&xas);
+	cur = xas_load(&xas);
+	if (cur == old && xas_get_mark(&xas, MTETAG_MARK_PENDING) &&
+	    !memcmp(cur, tags, MTETAG_RAW_SIZE)) {
+		mtetag_entry_cost(cur, true, true, &old_cost);
+		if (entry) {
+			xas_store(&xas, entry);
+			stored = true;
+		}
+		mtetag_set_marks(&xas, !entry, false);
+	} else {
+		old = NULL;
+	}
+	xas_unlock(&xas);
+
+	if (!old) {
+		if (entry)
+			mtetag_free_entry(entry, false);
+		return true;
+	}
+	mtetag_account(t, &old_cost, -1);
+	if (!stored) {
+		/* Incompressible: it stays raw, and is no longer pending. */
+		old_cost.pending = false;
+		mtetag_account(t, &old_cost, 1);
+		return true;
+	}
+	mtetag_entry_cost(entry, false, false, &cost);
+	mtetag_account(t, &cost, 1);
+	mtetag_free_entry(old, true);
+	mtetag_count(t, MTETAG_COMPRESSIONS, 1);
+	trace_mtetag_compress(type, offset, cost.codec, cost.stored,
+			      cost.is_inline);
+	return true;
+}
+
+/*
+ * One pass over the pending entries of tree @i of @t: compress those the
+ * last pass saw (all with @all), age the others. Takes the tree lock to
+ * copy each entry, and drops it to compress. May sleep.
+ * Return: the entries still pending.
+ */
+static unsigned long mtetag_compress_tree(struct mtetag_type *t, int type,
+					  unsigned int i, bool all)
+{
+	XA_STATE(xas, &t->trees[i], 0);
+	u8 tags[MTETAG_RAW_SIZE];
+	struct mem_cgroup *memcg;
+	unsigned long left = 0;
+	pgoff_t offset;
+	void *entry;
+	bool ok;
+
+	xas_lock(&xas);
+	xas_for_each_marked(&xas, entry, ULONG_MAX, MTETAG_MARK_PENDING) {
+		if (!all && xas_get_mark(&xas, MTETAG_MARK_YOUNG)) {
+			xas_clear_mark(&xas, MTETAG_MARK_YOUNG);
+			left++;
+			continue;
+		}
+		memcpy(tags, entry, MTETAG_RAW_SIZE);
+		memcg = mtetag_entry_memcg_get(entry);
+		offset = xas.xa_index;
+		xas_pause(&xas);
+		xas_unlock(&xas);
+
+		ok = mtetag_compress_entry(t, type, offset, entry, tags, memcg);
+		mem_cgroup_put(memcg);
+		if (!ok)
+			left++;
+		cond_resched();
+		xas_lock(&xas);
+	}
+	xas_unlock(&xas);
+	return left;
+}
+
+/*
+ * A pass over every swap type. A tree is walked under mtetag_types_lock,
+ * which swapoff takes to free the trees; the lock is dropped between trees.
+ */
+static void mtetag_compress_workfn(struct work_struct *work)
+{
+	bool all = !READ_ONCE(mtetag_compress_delay_ms);
+	unsigned long left = 0;
+	struct mtetag_type *t;
+	unsigned int i;
+	int type;
+
+	for (type = 0; type < MAX_SWAPFILES; type++) {
+		t = &mtetag_types[type];
+		for (i = 0; ; i++) {
+			mutex_lock(&mtetag_types_lock);
+			/* Not the KUnit tests' private type: they run passes. */
+			if (!t->trees || !t->global || i >= t->nr_trees) {
+				mutex_unlock(&mtetag_types_lock);
+				break;
+			}
+			left += mtetag_compress_tree(t, type, i, all);
+			mutex_unlock(&mtetag_types_lock);
+		}
+	}
+	if (left)
+		mtetag_compress_kick(READ_ONCE(mtetag_compress_delay_ms));
+}
+
+/**
+ * mtetag_get_compress_delay() - the delay of deferred compression
+ *
+ * Return: milliseconds; 0 if pages are compressed at swap-out.
+ */
+unsigned int mtetag_get_compress_delay(void)
+{
+	return READ_ONCE(mtetag_compress_delay_ms);
+}
+
+/**
+ * mtetag_set_compress_delay() - when to compress the tags of new entries
+ * @ms: 0 to compress at swap-out; else swap-out stores pages raw, and they
+ *	are compressed @ms to 2 * @ms later if still out. At most
+ *	MTETAG_COMPRESS_DELAY_MAX_MS.
+ *
+ * Entries pending already are compressed at the new pace: at once for 0.
+ * Any context that may take a timer lock.
+ * Return: 0, or -EINVAL if @ms is too long.
+ */
+int mtetag_set_compress_delay(unsigned int ms)
+{
+	if (ms > MTETAG_COMPRESS_DELAY_MAX_MS)
+		return -EINVAL;
+	WRITE_ONCE(mtetag_compress_delay_ms, ms);
+	if (mtetag_wq && atomic_long_read(&mtetag_global_stats.item[MTETAG_PENDING_PAGES]))
+		mod_delayed_work(mtetag_wq, &mtetag_compress_work,
+				 msecs_to_jiffies(ms));
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
  * Restore
  */
 
-static int mtetag_decode_entry(void *entry, bool raw, u8 *tags)
+/*
+ * Copy what decoding @entry needs into @copy (inline values need nothing):
+ * the compression worker may replace and free a pending entry as soon as
+ * the tree lock is dropped. Return: the bytes copied.
+ */
+static unsigned int mtetag_copy_entry(void *entry, bool raw, u8 *copy)
 {
 	const struct mtetag_blob *blob = entry;
+	unsigned int size;
+
+	if (xa_is_value(entry))
+		return 0;
+	size = raw ? MTETAG_RAW_SIZE : MTETAG_BLOB_HDR + blob->len;
+	memcpy(copy, entry, size);
+	return size;
+}
+
+/* Decode an entry, or its copy by mtetag_copy_entry() into @copy. */
+static int mtetag_decode_entry(void *entry, bool raw, const u8 *copy, u8 *tags)
+{
+	const struct mtetag_blob *blob = (const void *)copy;
 
 	if (xa_is_value(entry))
 		return mtetag_decode_inline(xa_to_value(entry), tags);
 	if (raw)
-		return mtetag_decode(MTETAG_CODEC_RAW, entry, MTETAG_RAW_SIZE,
+		return mtetag_decode(MTETAG_CODEC_RAW, copy, MTETAG_RAW_SIZE,
 				     tags);
 	return mtetag_decode(blob->codec, blob->data, blob->len, tags);
 }
@@ -749,26 +1019,37 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 				pgoff_t offset, struct page *page)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
+	enum mtetag_codec codec = MTETAG_NR_CODECS;
+	u8 copy[MTETAG_RAW_SIZE] __aligned(8);
 	u8 tags[MTETAG_RAW_SIZE];
 	struct mtetag_cost cost;
 	bool raw, claimed;
 	void *entry;
 	int err;
 
-	rcu_read_lock();
-	do {
-		entry = xas_load(&xas);
-	} while (xas_retry(&xas, entry));
-	if (!entry)
-		goto out;
+	/* Most restored pages were not tagged: look without the lock. */
+	if (!xa_load(mtetag_tree(t, offset), offset))
+		return;
+	xas_lock(&xas);
+	entry = xas_load(&xas);
+	if (!entry) {
+		xas_unlock(&xas);
+		return;
+	}
 	raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
+	mtetag_copy_entry(entry, raw, copy);
+	if (trace_mtetag_restore_enabled()) {
+		mtetag_entry_cost(entry, raw, false, &cost);
+		codec = cost.codec;
+	}
+	xas_unlock(&xas);
 
 	claimed = arch_mtetag_try_claim_page(page);
 	if (!claimed) {
 		/* Tagged already, e.g. a swap cache page mapped again. */
 		mtetag_count(t, MTETAG_RESTORES_TAGGED, 1);
 	} else {
-		err = mtetag_decode_entry(entry, raw, tags);
+		err = mtetag_decode_entry(entry, raw, copy, tags);
 		if (WARN_ONCE(err, "mtetag: bad entry for swap slot %d:%lu (%d): zero tags\n",
 			      type, offset, err)) {
 			mtetag_count(t, MTETAG_DECODE_ERRORS, 1);
@@ -778,12 +1059,7 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 		arch_mtetag_write_page(page, tags);
 		mtetag_count(t, MTETAG_RESTORES, 1);
 	}
-	if (trace_mtetag_restore_enabled()) {
-		mtetag_entry_cost(entry, raw, &cost);
-		trace_mtetag_restore(type, offset, cost.codec, claimed);
-	}
-out:
-	rcu_read_unlock();
+	trace_mtetag_restore(type, offset, codec, claimed);
 }
 
 /**
@@ -1108,6 +1384,14 @@ static int __init mtetag_init(void)
 	mtetag_create_caches();
 	if (!arch_mtetag_supported())
 		return 0;
+
+	/* Freezable: no entry changes while a hibernation image is made. */
+	mtetag_wq = alloc_workqueue("mtetag", WQ_UNBOUND | WQ_MEM_RECLAIM |
+				    WQ_FREEZABLE, 1);
+	if (!mtetag_wq) {
+		pr_warn("no workqueue: compressing at swap-out\n");
+		mtetag_compress_delay_ms = 0;
+	}
 
 	err = mtetag_zstd_init();
 	if (err && IS_ENABLED(CONFIG_MTETAG_ZSTD))

@@ -182,6 +182,33 @@ static ssize_t codec_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute mtetag_attr_codec = __ATTR_RW(codec);
 
+static ssize_t compress_delay_ms_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", mtetag_get_compress_delay());
+}
+
+/*
+ * A decimal number of milliseconds, 0 to MTETAG_COMPRESS_DELAY_MAX_MS;
+ * anything else fails with -EINVAL and changes nothing.
+ */
+static ssize_t compress_delay_ms_store(struct kobject *kobj,
+				       struct kobj_attribute *attr,
+				       const char *buf, size_t count)
+{
+	unsigned int ms;
+	int err;
+
+	err = kstrtouint(buf, 10, &ms);
+	if (err)
+		return -EINVAL;
+	err = mtetag_set_compress_delay(ms);
+	return err ? err : count;
+}
+
+static struct kobj_attribute mtetag_attr_compress_delay_ms =
+	__ATTR_RW(compress_delay_ms);
+
 /* The counters of the whole store and of each swap type alike. */
 static struct attribute *mtetag_counter_attrs[] = {
 	&mtetag_attr_stored_pages.kattr.attr,
@@ -199,13 +226,14 @@ static const struct attribute_group mtetag_counter_group = {
 	.attrs = mtetag_counter_attrs,
 };
 
-/* What only the top directory has: save failures and the codec. */
+/* What only the top directory has: save failures, the codec, its delay. */
 static struct attribute *mtetag_attrs[] = {
 	&mtetag_attr_save_failures.attr,
 	&mtetag_attr_save_failures_nomem.kattr.attr,
 	&mtetag_attr_save_failures_xarray.kattr.attr,
 	&mtetag_attr_save_failures_cgroup.kattr.attr,
 	&mtetag_attr_codec.attr,
+	&mtetag_attr_compress_delay_ms.attr,
 	NULL,
 };
 

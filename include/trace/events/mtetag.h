@@ -27,24 +27,38 @@
 			 { 1, "xarray" },			\
 			 { 2, "cgroup" })
 
-TRACE_EVENT(mtetag_save,
-	    TP_PROTO(int type, pgoff_t offset, unsigned int codec,
-		     unsigned int size, bool is_inline),
-	    TP_ARGS(type, offset, codec, size, is_inline),
-	    TP_STRUCT__entry(__field(int, type)
-			     __field(pgoff_t, offset)
-			     __field(unsigned int, codec)
-			     __field(unsigned int, size)
-			     __field(bool, is_inline)),
-	    TP_fast_assign(__entry->type = type;
-			   __entry->offset = offset;
-			   __entry->codec = codec;
-			   __entry->size = size;
-			   __entry->is_inline = is_inline;),
-	    TP_printk("type=%d offset=%lu codec=%s size=%u inline=%d",
-		      __entry->type, __entry->offset,
-		      show_mtetag_codec(__entry->codec), __entry->size,
-		      __entry->is_inline)
+/* An entry stored: by a save, or by the compression of a pending one. */
+DECLARE_EVENT_CLASS(mtetag_entry,
+		    TP_PROTO(int type, pgoff_t offset, unsigned int codec,
+			     unsigned int size, bool is_inline),
+		    TP_ARGS(type, offset, codec, size, is_inline),
+		    TP_STRUCT__entry(__field(int, type)
+				     __field(pgoff_t, offset)
+				     __field(unsigned int, codec)
+				     __field(unsigned int, size)
+				     __field(bool, is_inline)),
+		    TP_fast_assign(__entry->type = type;
+				   __entry->offset = offset;
+				   __entry->codec = codec;
+				   __entry->size = size;
+				   __entry->is_inline = is_inline;),
+		    TP_printk("type=%d offset=%lu codec=%s size=%u inline=%d",
+			      __entry->type, __entry->offset,
+			      show_mtetag_codec(__entry->codec), __entry->size,
+			      __entry->is_inline)
+);
+
+DEFINE_EVENT(mtetag_entry, mtetag_save,
+	     TP_PROTO(int type, pgoff_t offset, unsigned int codec,
+		      unsigned int size, bool is_inline),
+	     TP_ARGS(type, offset, codec, size, is_inline)
+);
+
+/* A pending raw entry (size 128) replaced by its compressed form. */
+DEFINE_EVENT(mtetag_entry, mtetag_compress,
+	     TP_PROTO(int type, pgoff_t offset, unsigned int codec,
+		      unsigned int size, bool is_inline),
+	     TP_ARGS(type, offset, codec, size, is_inline)
 );
 
 TRACE_EVENT(mtetag_restore,

@@ -46,22 +46,23 @@ static int mtetag_test_load(struct mtetag_type *t, pgoff_t offset, u8 *tags,
 			    struct mtetag_cost *cost)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
+	u8 copy[MTETAG_RAW_SIZE] __aligned(8);
+	bool raw, pending;
 	void *entry;
-	bool raw;
-	int err;
 
-	rcu_read_lock();
+	xas_lock(&xas);
 	entry = xas_load(&xas);
 	if (!entry) {
-		rcu_read_unlock();
+		xas_unlock(&xas);
 		return -ENOENT;
 	}
 	raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
+	pending = xas_get_mark(&xas, MTETAG_MARK_PENDING);
 	if (cost)
-		mtetag_entry_cost(entry, raw, cost);
-	err = mtetag_decode_entry(entry, raw, tags);
-	rcu_read_unlock();
-	return err;
+		mtetag_entry_cost(entry, raw, pending, cost);
+	mtetag_copy_entry(entry, raw, copy);
+	xas_unlock(&xas);
+	return mtetag_decode_entry(entry, raw, copy, tags);
 }
 
 static int mtetag_test_store(struct kunit *test, pgoff_t offset,
@@ -70,8 +71,41 @@ static int mtetag_test_store(struct kunit *test, pgoff_t offset,
 	struct mtetag_type *t = test->priv;
 	enum mtetag_fail_reason reason;
 
-	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags, policy, NULL,
+	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags, policy, false,
+			    NULL,
 			    &reason);
+}
+
+/* Store with deferred compression, as a save with a compress delay does. */
+static int mtetag_test_store_deferred(struct kunit *test, pgoff_t offset,
+				      const u8 *tags)
+{
+	struct mtetag_type *t = test->priv;
+	enum mtetag_fail_reason reason;
+
+	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags,
+			    MTETAG_CODEC_AUTO, true, NULL, &reason);
+}
+
+/*
+ * Store one page of each kind (zero, 3 runs, 40 runs, random tags) at
+ * slots @base.., under AUTO, with compression at once or deferred.
+ */
+static void mtetag_test_store_four(struct kunit *test,
+				   u8 in[4][MTETAG_RAW_SIZE], pgoff_t base,
+				   bool deferred)
+{
+	unsigned int i;
+
+	memset(in[0], 0, MTETAG_RAW_SIZE);
+	mtetag_test_runs(in[1], 3);
+	mtetag_test_runs(in[2], 40);
+	mtetag_test_random(in[3]);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, deferred ?
+				mtetag_test_store_deferred(test, base + i, in[i]) :
+				mtetag_test_store(test, base + i, in[i],
+						  MTETAG_CODEC_AUTO), 0);
 }
 
 static void mtetag_test_expect_empty(struct kunit *test)
@@ -99,14 +133,7 @@ static void mtetag_test_insert_lookup(struct kunit *test)
 	struct mtetag_cost cost;
 	unsigned int i;
 
-	memset(in[0], 0, MTETAG_RAW_SIZE);
-	mtetag_test_runs(in[1], 3);
-	mtetag_test_runs(in[2], 40);
-	mtetag_test_random(in[3]);
-
-	for (i = 0; i < 4; i++)
-		KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 10 + i, in[i],
-							MTETAG_CODEC_AUTO), 0);
+	mtetag_test_store_four(test, in, 10, false);
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_STORED_PAGES), 4);
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_ZERO_PAGES), 1);
 	KUNIT_EXPECT_GE(test, mtetag_test_stat(t, MTETAG_INLINE_PAGES), 2);
@@ -350,7 +377,7 @@ static void mtetag_test_memcg_root(struct kunit *test)
 		else
 			mtetag_test_random(in);		/* raw */
 		KUNIT_ASSERT_EQ(test, mtetag_store(t, MTETAG_TEST_TYPE, 40 + i, in,
-						   MTETAG_CODEC_AUTO,
+						   MTETAG_CODEC_AUTO, false,
 						   root_mem_cgroup, &reason), 0);
 		entry = xa_load(mtetag_tree(t, 40 + i), 40 + i);
 		KUNIT_ASSERT_NOT_NULL(test, entry);
@@ -499,6 +526,112 @@ static void mtetag_test_restore_idempotent(struct kunit *test)
 	}
 }
 
+/*
+ * Deferred compression: swap-out stores heap-like pages raw and pending,
+ * zero and few-run pages inline at once; the first pass only ages the
+ * pending entries, the second compresses them, and the tags never change.
+ * Random tags stay raw but stop being pending.
+ */
+static void mtetag_test_deferred(struct kunit *test)
+{
+	struct mtetag_type *t = test->priv;
+	u8 in[4][MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
+	struct mtetag_cost cost;
+	unsigned int i;
+
+	mtetag_test_store_four(test, in, 20, true);
+
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_INLINE_PAGES), 2);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_RAW_PAGES), 2);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_PENDING_PAGES), 2);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_STORED_BYTES),
+			2 * MTETAG_RAW_SIZE);
+	for (i = 0; i < 4; i++) {
+		KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 20 + i, out, &cost), 0);
+		KUNIT_EXPECT_MEMEQ(test, out, in[i], MTETAG_RAW_SIZE);
+		KUNIT_EXPECT_EQ(test, cost.pending, i >= 2);
+	}
+
+	/* First pass: saved since the last one, so only aged. */
+	KUNIT_EXPECT_EQ(test, mtetag_compress_tree(t, MTETAG_TEST_TYPE, 0, false), 2);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_PENDING_PAGES), 2);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_COMPRESSIONS), 0);
+
+	KUNIT_EXPECT_EQ(test, mtetag_compress_tree(t, MTETAG_TEST_TYPE, 0, false), 0);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_PENDING_PAGES), 0);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_COMPRESSIONS), 1);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_RAW_PAGES), 1);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_STORED_PAGES), 4);
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 22, out, &cost), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, in[2], MTETAG_RAW_SIZE);
+	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_COMPACT);
+	KUNIT_EXPECT_LT(test, cost.stored, MTETAG_RAW_SIZE);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_STORED_BYTES),
+			MTETAG_RAW_SIZE + cost.stored);
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 23, out, &cost), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, in[3], MTETAG_RAW_SIZE);
+	KUNIT_EXPECT_TRUE(test, cost.raw);
+	KUNIT_EXPECT_FALSE(test, cost.pending);
+
+	/* A pass with everything done finds nothing; @all skips ageing. */
+	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 30, in[2]), 0);
+	KUNIT_EXPECT_EQ(test, mtetag_compress_tree(t, MTETAG_TEST_TYPE, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_COMPRESSIONS), 2);
+
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_GE(test, mtetag_erase(t, 20 + i), 0);
+	KUNIT_EXPECT_GE(test, mtetag_erase(t, 30), 0);
+	mtetag_test_expect_empty(test);
+}
+
+/*
+ * The worker compresses a copy made under the tree lock and stores the
+ * result only if the slot still holds that pending entry with those tags:
+ * a slot freed meanwhile, or freed and saved again with other tags (maybe
+ * at the same address), keeps what it holds.
+ */
+static void mtetag_test_deferred_race(struct kunit *test)
+{
+	struct mtetag_type *t = test->priv;
+	u8 a[MTETAG_RAW_SIZE], b[MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
+	struct mtetag_cost cost;
+	void *old;
+
+	mtetag_test_runs(a, 40);
+	mtetag_test_runs(b, 41);
+
+	/* Freed meanwhile: nothing stored, nothing leaked. */
+	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 50, a), 0);
+	old = xa_load(mtetag_tree(t, 50), 50);
+	KUNIT_EXPECT_GE(test, mtetag_erase(t, 50), 0);
+	KUNIT_EXPECT_TRUE(test, mtetag_compress_entry(t, MTETAG_TEST_TYPE, 50,
+						      old, a, NULL));
+	KUNIT_EXPECT_EQ(test, mtetag_test_load(t, 50, out, NULL), -ENOENT);
+	mtetag_test_expect_empty(test);
+
+	/* Saved again with other tags: B stays, pending. */
+	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 50, a), 0);
+	old = xa_load(mtetag_tree(t, 50), 50);
+	KUNIT_EXPECT_GE(test, mtetag_erase(t, 50), 0);
+	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 50, b), 0);
+	KUNIT_EXPECT_TRUE(test, mtetag_compress_entry(t, MTETAG_TEST_TYPE, 50,
+						      old, a, NULL));
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 50, out, &cost), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, b, MTETAG_RAW_SIZE);
+	KUNIT_EXPECT_TRUE(test, cost.pending);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_COMPRESSIONS), 0);
+
+	/* Replaced by a save (not pending now): left alone too. */
+	old = xa_load(mtetag_tree(t, 50), 50);
+	KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 50, b, MTETAG_CODEC_AUTO), 0);
+	KUNIT_EXPECT_TRUE(test, mtetag_compress_entry(t, MTETAG_TEST_TYPE, 50,
+						      old, b, NULL));
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_COMPRESSIONS), 0);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_PENDING_PAGES), 0);
+	KUNIT_EXPECT_GE(test, mtetag_erase(t, 50), 0);
+	mtetag_test_expect_empty(test);
+}
+
 static int mtetag_test_init(struct kunit *test)
 {
 	int err;
@@ -531,6 +664,8 @@ static struct kunit_case mtetag_store_test_cases[] = {
 	KUNIT_CASE(mtetag_test_folio_rollback),
 	KUNIT_CASE(mtetag_test_skip_untagged),
 	KUNIT_CASE(mtetag_test_restore_idempotent),
+	KUNIT_CASE(mtetag_test_deferred),
+	KUNIT_CASE(mtetag_test_deferred_race),
 	{},
 };
 
