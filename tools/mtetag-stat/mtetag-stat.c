@@ -307,6 +307,11 @@ static void print_table(const struct options *o, const struct snapshot *s,
 	for (i = 0; i < s->nr_codecs; i++)
 		printf(" %s", s->codecs[i]);
 	printf(")\n");
+	if (s->have_delay && s->compress_delay_ms)
+		printf("compression: deferred, %llu ms after swap-out\n",
+		       s->compress_delay_ms);
+	else if (s->have_delay)
+		printf("compression: at swap-out\n");
 
 	printf("\nTags held now\n");
 	printf("  %-18s %14llu\n", "stored pages", v[ST_STORED_PAGES]);
@@ -528,6 +533,8 @@ static void print_json(const struct options *o, const struct snapshot *s,
 	for (i = 0; i < s->nr_codecs; i++)
 		json_str(&j, NULL, s->codecs[i]);
 	json_close(&j, ']');
+	if (s->have_delay)
+		json_u64(&j, "compress_delay_ms", s->compress_delay_ms);
 	json_stats(&j, &s->st, o->page_size);
 	json_u64(&j, "save_failures", s->save_failures);
 	json_open(&j, "save_failures_by_reason", '{');

@@ -51,6 +51,8 @@ struct snapshot {
 	char *codec;			/* the current codec */
 	char **codecs;			/* every codec, as listed */
 	size_t nr_codecs;
+	bool have_delay;		/* compress_delay_ms exists */
+	unsigned long long compress_delay_ms;
 	struct save_failure *failures;
 	size_t nr_failures;
 	bool have_swap;			/* the swap/ directory exists */

@@ -247,6 +247,21 @@ static int read_u64_at(const char *dir, const char *name,
 	return read_u64(path, val);
 }
 
+/* As read_u64_at(), but a missing file only clears *@present. */
+static int read_optional_u64(const char *dir, const char *name,
+			     unsigned long long *val, bool *present)
+{
+	char path[PATH_MAX];
+
+	*present = false;
+	if (join(path, dir, name))
+		return -1;
+	if (access(path, F_OK))
+		return errno == ENOENT ? 0 : read_u64(path, val);
+	*present = true;
+	return read_u64(path, val);
+}
+
 static int read_stats(const char *dir, struct store_stats *st)
 {
 	int i;
@@ -447,6 +462,10 @@ int read_snapshot(const char *sysfs, struct snapshot *s, bool counters_only)
 		return 0;
 	if (read_codec(sysfs, s) || read_failures(sysfs, s) ||
 	    read_swap(sysfs, s))
+		return -1;
+	/* Since deferred compression: absent from older kernels. */
+	if (read_optional_u64(sysfs, "compress_delay_ms", &s->compress_delay_ms,
+			      &s->have_delay))
 		return -1;
 	return 0;
 }

@@ -646,6 +646,31 @@ def test_guest_check():
     shutil.rmtree(root)
 
 
+def test_compress_delay():
+    """compress_delay_ms: shown when present, absent on older kernels."""
+    for content, line in (("1000\n", "compression: deferred, 1000 ms after swap-out"),
+                          ("0\n", "compression: at swap-out")):
+        root = make_tree()
+        write(os.path.join(sysfs(root), "compress_delay_ms"), content)
+        rc, out, err = run(root)
+        check(rc == 0 and line in out, f"table: compress_delay_ms {content.strip()}",
+              out + err)
+        rc, out, err = run(root, "-j")
+        check(rc == 0 and json.loads(out).get("compress_delay_ms") == int(content),
+              f"json: compress_delay_ms {content.strip()}", out + err)
+        shutil.rmtree(root)
+    root = make_tree()
+    rc, out, err = run(root)
+    check(rc == 0 and "compression:" not in out,
+          "table: no compression line without compress_delay_ms", out + err)
+    rc, out, err = run(root, "-j")
+    check(rc == 0 and "compress_delay_ms" not in json.loads(out),
+          "json: no compress_delay_ms without the file", out + err)
+    shutil.rmtree(root)
+    bad_file("compress_delay_ms", "soon\n", "not a decimal number")
+    bad_file("compress_delay_ms", "-5\n", "not a decimal number", ("-j",))
+
+
 def main():
     global PROG
     if len(sys.argv) != 2:
@@ -654,7 +679,8 @@ def main():
     for t in (test_table, test_json, test_page_size, test_zero_pages_stored,
               test_missing_mtetag, test_bad_files, test_swap_dir,
               test_device_escaping, test_debugfs, test_cgroups, test_watch,
-              test_watch_header_and_reset, test_usage, test_guest_check):
+              test_watch_header_and_reset, test_usage, test_guest_check,
+              test_compress_delay):
         try:
             t()
         except Exception as e:      # a crash in a test is a failure, not an abort
