@@ -389,6 +389,71 @@ out:
 	}
 }
 
+/*
+ * mtetag_encode_quick(), the swap-out half of deferred compression: when it
+ * encodes, it gives exactly what mtetag_encode() gives (the same codec,
+ * value and payload); it declines only pages that the full encoder stores
+ * neither as zero nor as RUNS, so no page it could take cheaply is left
+ * pending. Every policy, every corpus page.
+ */
+static void test_encode_quick(struct corpus_class *cls, unsigned int nr_cls)
+{
+	unsigned long took[NR_POLICIES] = { 0 }, pages = 0;
+	unsigned int c, p, i;
+	char name[200];
+
+	for (c = 0; c < nr_cls; c++) {
+		for (p = 0; p < cls[c].nr; p++) {
+			const u8 *page = cls[c].pages + (size_t)p * CORPUS_PAGE;
+
+			pages++;
+			for (i = 0; i < NR_POLICIES; i++) {
+				struct mtetag_enc quick, full;
+				bool cheap;
+
+				memset(&quick, 0, sizeof(quick));
+				mtetag_encode(policies[i], page, &full);
+				if (!mtetag_encode_quick(policies[i], page, &quick)) {
+					cheap = full.is_inline &&
+						(full.codec == MTETAG_CODEC_ZERO ||
+						 full.codec == MTETAG_CODEC_RUNS);
+					if (!CHECK(!cheap, "%s: declined a %s page",
+						   mtetag_codec_names[policies[i]],
+						   mtetag_codec_names[full.codec]))
+						goto out;
+					continue;
+				}
+				took[i]++;
+				if (!CHECK(quick.codec == full.codec &&
+					   quick.is_inline == full.is_inline &&
+					   quick.value == full.value &&
+					   quick.len == full.len &&
+					   (full.is_inline ||
+					    !memcmp(quick.buf, full.buf, full.len)),
+					   "%s: quick %s differs from full %s",
+					   mtetag_codec_names[policies[i]],
+					   mtetag_codec_names[quick.codec],
+					   mtetag_codec_names[full.codec]))
+					goto out;
+			}
+		}
+	}
+	/* RAW and RUNS never defer; AUTO takes some pages, not all. */
+	for (i = 0; i < NR_POLICIES; i++) {
+		if (policies[i] == MTETAG_CODEC_RAW || policies[i] == MTETAG_CODEC_RUNS)
+			CHECK(took[i] == pages, "%s deferred a page",
+			      mtetag_codec_names[policies[i]]);
+		if (policies[i] == MTETAG_CODEC_AUTO)
+			CHECK(took[i] > 0 && took[i] < pages, "auto took %lu of %lu",
+			      took[i], pages);
+	}
+out:
+	snprintf(name, sizeof(name),
+		 "encode_quick: as mtetag_encode() or declined for compression, %lu pages",
+		 pages);
+	report(name);
+}
+
 /* Truncate, corrupt and invent payloads: -EINVAL or a page, no crash. */
 static void test_malformed(struct corpus_class *cls, unsigned int nr_cls)
 {
@@ -575,6 +640,7 @@ int main(int argc, char **argv)
 	nr_cls = corpus_load(cls, ARRAY_SIZE(cls), 2000, 1, captured);
 	test_corpus(cls, nr_cls);
 	test_auto_raw_runs(cls, nr_cls);
+	test_encode_quick(cls, nr_cls);
 	test_malformed(cls, nr_cls);
 	corpus_free(cls, nr_cls);
 	mtetag_zstd_exit();

@@ -269,6 +269,41 @@ static inline long mtetag_stat(const char *name)
 	return mte_read_long(path);
 }
 
+/* A line "name N" of mtetag's debugfs stats, or -1. */
+static inline long mtetag_debug_stat(const char *name)
+{
+	return mte_proc_field("/sys/kernel/debug/mtetag/stats", name);
+}
+
+/*
+ * Set compress_delay_ms (0: compress at swap-out, and what waits now at
+ * once); return the old value, or -1 if the kernel has no such file.
+ */
+static inline long mtetag_set_compress_delay(long ms)
+{
+	long old = mtetag_stat("compress_delay_ms");
+
+	if (old < 0 || mte_write_long(MTETAG_SYSFS "/compress_delay_ms", ms))
+		return -1;
+	return old;
+}
+
+/*
+ * Wait up to @secs seconds for the compression worker to empty its queue.
+ * Return: the entries still pending, or -1 without debugfs.
+ */
+static inline long mtetag_wait_compressed(int secs)
+{
+	long left = mtetag_debug_stat("pending_pages");
+	int i;
+
+	for (i = 0; left > 0 && i < secs * 10; i++) {
+		usleep(100000);
+		left = mtetag_debug_stat("pending_pages");
+	}
+	return left;
+}
+
 /*
  * swapoff and swapon every swap device: frees the slots still parked in the
  * per-CPU swap slot caches, which no amount of waiting drains for certain

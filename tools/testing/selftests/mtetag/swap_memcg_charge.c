@@ -12,8 +12,12 @@
  * processes have checked their tags and exited. A third child swaps out
  * and is moved to a sibling cgroup, and its cgroup is removed while its
  * tags are still stored: the charge must then stay with P (reparenting),
- * not follow the process, and go when the process exits. Every tag and
- * byte is checked. No save may be refused for its cgroup.
+ * not follow the process, and go when the process exits. A fourth child's
+ * heap-like pages are held back from compression (compress_delay_ms): its
+ * charge must match the raw entries, then the smaller compressed ones that
+ * replace them when the delay is set to 0. Every tag and byte is checked.
+ * No save may be refused for its cgroup. The first three run with
+ * compress_delay_ms 0, so that the store does not change under the checks.
  *
  * P is made under our own cgroup when that can take children with the
  * memory controller, else beside it (the harness's cgroup holds processes).
@@ -325,10 +329,54 @@ static void test_rmdir(unsigned long n, uint64_t seed)
 	ksft_test_result(ok, "a removed cgroup's tag charge goes to its parent, then away\n");
 }
 
+/* Deferred compression moves the charge from the raw entry to its successor. */
+static void test_deferred(unsigned long n, uint64_t seed)
+{
+	struct worker w = { .name = "d", .npages = n, .pat = PAT_HEAP, .seed = seed };
+	long sb0, tb0, raw, packed, pending, comp0, comp, bad, left;
+	bool ok, out;
+
+	if (mtetag_debug_stat("pending_pages") < 0) {
+		ksft_test_result_skip("deferred compression charges (no debugfs)\n");
+		return;
+	}
+	mte_flush_swap_slot_caches();
+	mtetag_set_compress_delay(60000);
+	comp0 = mtetag_debug_stat("compressions");
+	sb0 = types_stat("stored_bytes");
+	tb0 = types_stat("total_bytes");
+	out = worker_start(&w);
+	pending = mtetag_debug_stat("pending_pages");
+	settle();
+	raw = cg_mtetag("d");
+	ok = out && pending >= w.evicted &&
+	     charge_matches("d, pending", raw, types_stat("stored_bytes") - sb0,
+			    types_stat("total_bytes") - tb0);
+
+	mtetag_set_compress_delay(0);
+	left = mtetag_wait_compressed(20);
+	comp = mtetag_debug_stat("compressions") - comp0;
+	settle();
+	packed = cg_mtetag("d");
+	ksft_print_msg("d: %ld pending, then %ld compressed (%ld left): charge %ld -> %ld\n",
+		       pending, comp, left, raw, packed);
+	ok &= !left && comp >= w.evicted && packed < raw &&
+	      charge_matches("d, compressed", packed,
+			     types_stat("stored_bytes") - sb0,
+			     types_stat("total_bytes") - tb0);
+
+	bad = worker_finish(&w);
+	left = wait_uncharged("d");
+	ksft_print_msg("d: %ld bad pages; mtetag %ld after exit\n", bad, left);
+	ok &= !bad && !left;
+	rm_cgroup("d");
+	ksft_test_result(ok, "deferred compression moves the charge to the compressed entry\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct mte_opts o = { .npages = 1024, .seed = 1 };
-	long fail0;
+	long fail0, delay;
 	int ret;
 
 	mte_test_start(argc, argv, &o, 0);
@@ -342,11 +390,18 @@ int main(int argc, char **argv)
 		ksft_exit_skip("%s/memory.stat has no mtetag line\n", parent);
 	}
 	ksft_print_msg("parent cgroup %s\n", parent);
-	ksft_set_plan(3);
+	ksft_set_plan(4);
 	fail0 = mtetag_stat("save_failures_cgroup");
+	delay = mtetag_set_compress_delay(0);
 
 	test_two_cgroups(o.npages, o.seed);
 	test_rmdir(o.npages, o.seed + 2);
+	if (delay >= 0)
+		test_deferred(o.npages, o.seed + 3);
+	else
+		ksft_test_result_skip("deferred compression charges (no compress_delay_ms)\n");
+	if (delay >= 0)
+		mtetag_set_compress_delay(delay);
 
 	ksft_test_result(mtetag_stat("save_failures_cgroup") == fail0,
 			 "no save refused for its cgroup\n");

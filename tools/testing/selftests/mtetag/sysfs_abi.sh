@@ -46,7 +46,7 @@ DBG_FILES="blob_sizes codecs shards stats"
 # ---- snapshot mode: copy the files, touch nothing else -------------------
 
 copy_files() {	# copy_files DIR: every mtetag file, once
-	for f in $COUNTERS $FAILURES codec; do
+	for f in $COUNTERS $FAILURES codec compress_delay_ms; do
 		cat "$SYS/$f" >"$1/$f"
 	done
 	rm -rf "$1/swap" && mkdir -p "$1/swap" || return 1
@@ -210,7 +210,7 @@ done
 check "codec: mode 0644" mode_is "$SYS/codec" 644
 check "swap: a directory" [ -d "$SYS/swap" ]
 
-for f in $COUNTERS $FAILURES codec swap; do echo "$f"; done >"$TMP/documented"
+for f in $COUNTERS $FAILURES codec compress_delay_ms swap; do echo "$f"; done >"$TMP/documented"
 ls "$SYS" >"$TMP/present"
 check "no undocumented file in $SYS" same_lines "$TMP/documented" "$TMP/present"
 diag "$SYS: $(ls "$SYS" | tr '\n' ' ')"
@@ -276,6 +276,32 @@ for c in $(cat "$TMP/codecs"); do
 done
 echo "$orig" >"$SYS/codec"
 check "codec: back to $orig" [ "$(current_codec)" = "$orig" ]
+
+# ---- compress_delay_ms ---------------------------------------------------
+
+DELAY=$SYS/compress_delay_ms
+check "compress_delay_ms: mode 0644" mode_is "$DELAY" 644
+check "compress_delay_ms: one decimal number" is_counter "$DELAY"
+orig_delay=$(cat "$DELAY")
+check "compress_delay_ms: at most 60000 ($orig_delay)" [ "$orig_delay" -le 60000 ]
+delay_bad() {	# delay_bad STRING: the write fails and changes nothing
+	! (printf '%s\n' "$1" >"$DELAY") 2>/dev/null &&
+		[ "$(cat "$DELAY")" = "$orig_delay" ]
+}
+for v in 60001 -1 abc "" "1 2" 0x10 4294967296 " 5"; do
+	check "compress_delay_ms: write \"$v\" fails, value unchanged" delay_bad "$v"
+done
+delay_good() {	# delay_good VALUE [NEWLINE]: accepted, reads back
+	(printf '%s%s' "$1" "$2" >"$DELAY") 2>/dev/null &&
+		[ "$(cat "$DELAY")" = "$1" ]
+}
+for v in 0 60000 5; do
+	check "compress_delay_ms: write \"$v\\n\" sets it" delay_good "$v" '
+'
+done
+check "compress_delay_ms: write \"17\" (no newline) sets it" delay_good 17
+echo "$orig_delay" >"$DELAY"
+check "compress_delay_ms: back to $orig_delay" [ "$(cat "$DELAY")" = "$orig_delay" ]
 
 # ---- swap: counters move with tagged memory ------------------------------
 
@@ -376,7 +402,8 @@ if [ -f "$M/dbg.stats" ]; then
 	check "stats: lines of a name and a number" \
 		sh -c "! grep -vx '[a-z0-9_]* [0-9][0-9]*' $M/dbg.stats"
 	for k in replaces restores_tagged decode_errors verify_errors \
-		 swapoff_leftovers rounding_bytes raw_pages xa_node_bytes; do
+		 swapoff_leftovers rounding_bytes raw_pages pending_pages \
+		 compressions xa_node_bytes; do
 		check "stats: has $k" grep -q "^$k " "$M/dbg.stats"
 	done
 	check "blob_sizes: entries add up to stored_pages" \

@@ -3,12 +3,13 @@
 #
 # mtetag's tracepoints (include/trace/events/mtetag.h), checked against its
 # own counters on the running kernel:
-#  - the five events exist and their formats carry the documented fields;
-#  - while tagged pages go to swap and back, every save, restore and
-#    invalidate counted in /sys/kernel/mm/mtetag is traced exactly once, the
-#    traced sizes add up to the change of stored_bytes, and the codec and
-#    size fields say what the pattern implies (all-zero tags: "zero", inline,
-#    no payload; random tags: "raw", 128 bytes);
+#  - the six events exist and their formats carry the documented fields;
+#  - while tagged pages go to swap and back, every save, restore,
+#    invalidate and deferred compression counted by mtetag is traced exactly
+#    once, the traced sizes add up to the change of stored_bytes, and the
+#    codec and size fields say what the pattern implies (all-zero tags:
+#    "zero", inline, no payload; random tags: "raw", 128 bytes; heap-like
+#    tags kept out past compress_delay_ms: compressed, under 128 bytes);
 #  - an injected save failure is traced as mtetag_save_fail, reason=nomem,
 #    err=-12, exactly as often as save_failures_nomem counts it;
 #  - swapoff traces mtetag_invalidate_area once per device, with the number
@@ -25,7 +26,7 @@ SYS=/sys/kernel/mm/mtetag
 DBG=/sys/kernel/debug/mtetag
 TR=/sys/kernel/tracing
 SWAP_TAGS=${SWAP_TAGS:-$HERE/swap_tags}
-EVENTS="mtetag_save mtetag_restore mtetag_invalidate mtetag_invalidate_area mtetag_save_fail"
+EVENTS="mtetag_save mtetag_restore mtetag_invalidate mtetag_invalidate_area mtetag_save_fail mtetag_compress"
 NPAGES=256
 
 ktap_print_header
@@ -38,7 +39,7 @@ if [ ! -d "$TR/events/mtetag" ]; then
 	ktap_skip_all "no $TR/events/mtetag: tracing not built in"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 14
+ktap_set_plan 16
 
 val() { cat "$SYS/$1"; }
 dbg() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/stats" 2>/dev/null; }
@@ -109,18 +110,20 @@ ktap_test_result "mtetag_invalidate_area has type, nr_freed" \
 	has_fields mtetag_invalidate_area type nr_freed
 ktap_test_result "mtetag_save_fail has type, offset, reason, err" \
 	has_fields mtetag_save_fail type offset reason err
+ktap_test_result "mtetag_compress has type, offset, codec, size, is_inline" \
+	has_fields mtetag_compress type offset codec size is_inline
 
 # ---- every counted event is traced once ---------------------------------
 
 s0=$(val saves) r0=$(val restores) i0=$(val invalidates) b0=$(val stored_bytes)
-p0=$(dbg replaces)
-trace_start mtetag_save mtetag_restore mtetag_invalidate
+p0=$(dbg replaces) c0=$(dbg compressions)
+trace_start mtetag_save mtetag_restore mtetag_invalidate mtetag_compress
 "$SWAP_TAGS" -n $NPAGES >/dev/null
 out_ok=$?
 trace_stop
 buf_ok=$?
 s1=$(val saves) r1=$(val restores) i1=$(val invalidates) b1=$(val stored_bytes)
-p1=$(dbg replaces)
+p1=$(dbg replaces) c1=$(dbg compressions)
 ktap_print_msg "swap_tags -n $NPAGES: saves +$((s1 - s0)) restores +$((r1 - r0))" \
 	"invalidates +$((i1 - i0)); traced $(count mtetag_save) saves," \
 	"$(count mtetag_restore) restores, $(count mtetag_invalidate) invalidates"
@@ -137,13 +140,15 @@ ktap_test_result "one mtetag_restore claimed=1 per counted restore" \
 ktap_test_result "one mtetag_invalidate per counted invalidate" \
 	[ "$(count mtetag_invalidate)" = $((i1 - i0)) ]
 
-# Replacing an entry frees the old one without an invalidate event.
+# Replacing an entry frees the old one without an invalidate event; a
+# compression replaces a 128-byte raw entry by the size it traces.
 if [ -n "$p0" ] && [ "$p0" = "$p1" ]; then
 	saved=$(field_sum mtetag_save size)
 	freed=$(field_sum mtetag_invalidate size)
-	ktap_print_msg "traced sizes: +$saved -$freed; stored_bytes +$((b1 - b0))"
+	shrunk=$((128 * $(count mtetag_compress) - $(field_sum mtetag_compress size)))
+	ktap_print_msg "traced sizes: +$saved -$freed -$shrunk; stored_bytes +$((b1 - b0))"
 	ktap_test_result "traced sizes add up to the change of stored_bytes" \
-		[ $((saved - freed)) = $((b1 - b0)) ]
+		[ $((saved - freed - shrunk)) = $((b1 - b0)) ]
 else
 	ktap_test_skip "traced sizes add up (entries replaced, or no debugfs)"
 fi
@@ -169,6 +174,37 @@ ktap_test_result "all-zero tags are saved as codec=zero, inline, no payload" \
 	pattern_fields zero
 ktap_test_result "random tags are saved as codec=raw, 128 bytes" \
 	pattern_fields random
+
+# ---- deferred compression -----------------------------------------------
+
+# Heap-like pages kept out past the compress delay (shortened to 1 ms) are
+# compressed by the worker: one mtetag_compress per counted compression,
+# each below the 128 bytes of the raw entry it replaced.
+deferred() {
+	DELAY=$SYS/compress_delay_ms
+	[ -f "$DELAY" ] && [ -n "$(dbg compressions)" ] || return 2
+	d0=$(cat "$DELAY") c0=$(dbg compressions)
+	echo 1 >"$DELAY"
+	trace_start mtetag_compress
+	"$SWAP_TAGS" -n $NPAGES -p heap -x "sleep 1" >/dev/null
+	rc=$?
+	echo "$d0" >"$DELAY"
+	trace_stop || return 1
+	c1=$(dbg compressions)
+	n=$(count mtetag_compress)
+	small=$(grep ' mtetag_compress: ' "$TRACE" |
+		sed -n 's/.* codec=compact size=\([0-9]*\) inline=[01]$/\1/p' |
+		awk '$1 < 128' | wc -l)
+	ktap_print_msg "heap, compress_delay_ms 1: compressions +$((c1 - c0)), traced $n, $small compact under 128 bytes"
+	[ "$rc" = 0 ] && [ "$n" = $((c1 - c0)) ] && [ "$n" -ge $((NPAGES / 2)) ] &&
+		[ "$small" = "$n" ]
+}
+deferred
+case $? in
+0) ktap_test_pass "deferred compressions are traced once each, compact, under 128 bytes" ;;
+2) ktap_test_skip "deferred compression traced (no compress_delay_ms or no debugfs)" ;;
+*) ktap_test_fail "deferred compressions are traced once each, compact, under 128 bytes" ;;
+esac
 
 # ---- save failures ------------------------------------------------------
 
