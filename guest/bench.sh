@@ -55,6 +55,17 @@ slab_kb() {
 	echo "$(meminfo SUnreclaim) $(meminfo Slab)"
 }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+# mtetag compresses swapped tags some time after swap-out: wait (60 s at
+# most) until nothing is pending, so that memory figures see the result.
+settle_mtetag() {
+	i=0
+	while [ "$(awk '$1 == "pending_pages" { print $2 }' \
+		/sys/kernel/debug/mtetag/stats 2>/dev/null)" -gt 0 ] 2>/dev/null &&
+		[ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # mtetag's gauges as "key=value" words; nothing on a kernel without mtetag
@@ -177,6 +188,7 @@ prog_snapshot() {
 	set -- $(slab_kb)
 	s0=$1 a0=$2 m0=$(mtetag_counters mt0_)
 	reclaim_all
+	settle_mtetag
 	# shellcheck disable=SC2046
 	set -- $(slab_kb)
 	s1=$1 a1=$2 m1=$(mtetag_counters mt1_)
@@ -281,7 +293,8 @@ if [ -n "$codec" ] && [ -d $mt ] && ! echo "$codec" >$mt/codec; then
 	exit 1
 fi
 echo "bench_info: kernel=$(uname -r) swap=$GUEST_SWAP quick=$quick mem_kb=$(meminfo MemTotal)" \
-	"mtetag=$([ -d $mt ] && echo 1 || echo 0) codec=$(cat $mt/codec 2>/dev/null | tr ' ' ,)"
+	"mtetag=$([ -d $mt ] && echo 1 || echo 0) codec=$(cat $mt/codec 2>/dev/null | tr ' ' ,)" \
+	"compress_delay_ms=$(cat $mt/compress_delay_ms 2>/dev/null)"
 for w in $only; do
 	start=$(uptime_s)
 	run_$w

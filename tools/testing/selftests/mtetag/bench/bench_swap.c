@@ -12,8 +12,14 @@
  *
  *	tag bytes per page = rise / out - control rise / control out
  *
- * After the swap-in every tag is checked, so a fast but lossy store cannot
- * look good. Output: one "bench_swap: key=value ..." line per class.
+ * With mtetag's deferred compression (compress_delay_ms), the pages are
+ * stored raw at swap-out and compressed later: the memory reading waits
+ * until nothing is pending (settle_s), so it sees the compressed store, and
+ * that swap-in reads compressed entries. A second round then swaps the
+ * pages out and at once back in (hot_in_s), as thrashing memory does,
+ * before compression. After every swap-in every tag is checked, so a fast
+ * but lossy store cannot look good. Output: one "bench_swap: key=value ..."
+ * line per class.
  *
  * With -H it is instead a memory hog for the fio runs: a heap-like tagged
  * region rewritten page by page for -t seconds, so that
@@ -75,6 +81,9 @@ struct bench_result {
 	unsigned long pages;
 	long out;		/* pages that left memory */
 	double out_s, in_s;	/* swap-out, swap-in seconds */
+	double settle_s;	/* waiting for deferred compression */
+	double hot_in_s;	/* swap-in at once after a second swap-out */
+	long hot_out;		/* pages out in that second round */
 	long rise_kb;		/* SUnreclaim rise while the pages are out */
 	long slab_rise_kb;	/* the same for all slab, reclaimable too */
 	bool have_mtetag;
@@ -197,6 +206,32 @@ static void mtetag_delta(struct mtetag_counters *d, const struct mtetag_counters
 	d->total_bytes = b->total_bytes - a->total_bytes;
 	d->inline_pages = b->inline_pages - a->inline_pages;
 	d->zero_pages = b->zero_pages - a->zero_pages;
+}
+
+/*
+ * Wait until mtetag's compression worker has nothing pending (debugfs),
+ * at most 60 s. Return: seconds waited; 0 on kernels without it.
+ */
+static double settle_compression(void)
+{
+	long long pending;
+	double t0 = now();
+	char line[128];
+	FILE *f;
+
+	for (;;) {
+		pending = -1;
+		f = fopen("/sys/kernel/debug/mtetag/stats", "r");
+		if (!f)
+			return 0;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "pending_pages %lld", &pending) == 1)
+				break;
+		fclose(f);
+		if (pending <= 0 || now() - t0 > 60)
+			return now() - t0;
+		usleep(20000);
+	}
 }
 
 static void *map_pages(unsigned long npages, bool tagged)
@@ -337,6 +372,7 @@ static int bench_class(int cls, unsigned long npages, uint64_t seed,
 	r->out = npages - mte_swap_out(buf, npages);
 	r->out_s = now() - t0;
 
+	r->settle_s = settle_compression();
 	kb_out = sunreclaim_kb(cls, "out", &slab_out);
 	r->rise_kb = kb_out - kb_before;
 	r->slab_rise_kb = slab_out - slab_before;
@@ -348,6 +384,13 @@ static int bench_class(int cls, unsigned long npages, uint64_t seed,
 	r->in_s = now() - t0;
 
 	r->bad_pages = check(buf, npages, cls, seed);
+
+	/* Hot: out and straight back in, before any deferred compression. */
+	r->hot_out = npages - mte_swap_out(buf, npages);
+	t0 = now();
+	fault_in(buf, npages);
+	r->hot_in_s = now() - t0;
+	r->bad_pages += check(buf, npages, cls, seed);
 	munmap(buf, npages * mte_page_size());
 	drain_swap();
 	return 0;
@@ -358,11 +401,16 @@ static void print_result(const struct bench_result *r, double ctl_per_page,
 {
 	double mib = r->out * (double)mte_page_size() / (1 << 20);
 	double rise = r->rise_kb * 1024.0, slab = r->slab_rise_kb * 1024.0;
+	double hot_mib;
 
 	printf("bench_swap: class=%s pages=%lu out=%ld out_s=%.4f in_s=%.4f",
 	       class_name(r->cls), r->pages, r->out, r->out_s, r->in_s);
 	printf(" out_mibps=%.2f in_mibps=%.2f", r->out_s > 0 ? mib / r->out_s : 0,
 	       r->in_s > 0 ? mib / r->in_s : 0);
+	hot_mib = r->hot_out * (double)mte_page_size() / (1 << 20);
+	printf(" settle_s=%.4f hot_out=%ld hot_in_s=%.4f hot_in_mibps=%.2f",
+	       r->settle_s, r->hot_out, r->hot_in_s,
+	       r->hot_in_s > 0 ? hot_mib / r->hot_in_s : 0);
 	printf(" sunreclaim_rise=%.0f rise_per_page=%.2f", rise,
 	       r->out > 0 ? rise / r->out : 0);
 	printf(" slab_rise=%.0f slab_rise_per_page=%.2f", slab, r->out > 0 ? slab / r->out : 0);
