@@ -13,7 +13,8 @@
 #              compete for a memcg, so tagged pages cycle through swap
 # Kernel arguments: bench_quick=1 (small sizes for a smoke run),
 # bench_only=synthetic,prog,fio (a subset), bench_codec=NAME (the mtetag
-# codec to measure, instead of the default).
+# codec to measure, instead of the default), bench_delay=MS (mtetag's
+# compress_delay_ms, instead of the default).
 cg=/sys/fs/cgroup/test
 mt=/sys/kernel/mm/mtetag
 tmp=/tmp/bench
@@ -290,6 +291,11 @@ run_fio() {
 codec=$(arg bench_codec "")
 if [ -n "$codec" ] && [ -d $mt ] && ! echo "$codec" >$mt/codec; then
 	echo "bench: ERROR: codec '$codec' refused" >&2
+	exit 1
+fi
+delay=$(arg bench_delay "")
+if [ -n "$delay" ] && [ -d $mt ] && ! echo "$delay" >$mt/compress_delay_ms; then
+	echo "bench: ERROR: compress_delay_ms '$delay' refused" >&2
 	exit 1
 fi
 echo "bench_info: kernel=$(uname -r) swap=$GUEST_SWAP quick=$quick mem_kb=$(meminfo MemTotal)" \

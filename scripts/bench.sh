@@ -24,6 +24,8 @@
 #   BENCH_ONLY=...     a subset of synthetic,prog,fio
 #   BENCH_CODEC=NAME   the mtetag codec to measure (default: auto); raw
 #                      separates the store's own cost from the codecs'
+#   BENCH_DELAY=MS     mtetag's compress_delay_ms (default: the kernel's);
+#                      0 compresses at swap-out, as before deferral
 #   BENCH_OVERLAY=DIR  a tree copied over the initramfs (programs to try
 #                      before they are part of it)
 #   MEM, SMP           guest size, the same for both kernels (1G, 2)
@@ -89,6 +91,7 @@ install -m755 "$top/guest/bench.sh" "$out/root/tests/bench.sh"
 append="kunit.enable=0 bench_quick=$quick"
 [ -n "${BENCH_ONLY:-}" ] && append="$append bench_only=$BENCH_ONLY"
 [ -n "${BENCH_CODEC:-}" ] && append="$append bench_codec=$BENCH_CODEC"
+[ -n "${BENCH_DELAY:-}" ] && append="$append bench_delay=$BENCH_DELAY"
 timeout=900
 [ "$quick" = 1 ] && timeout=400
 
