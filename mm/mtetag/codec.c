@@ -195,6 +195,16 @@ static void mtetag_encode_auto(const u8 *tags, struct mtetag_enc *enc)
 	mtetag_encode_raw(tags, enc);
 }
 
+/* Zero elision, under every policy but RAW: all-zero tags, inline 0. */
+static bool mtetag_encode_zero(enum mtetag_codec policy, const u8 *tags,
+			       struct mtetag_enc *enc)
+{
+	if (policy == MTETAG_CODEC_RAW || memchr_inv(tags, 0, MTETAG_RAW_SIZE))
+		return false;
+	mtetag_encode_inline(enc, MTETAG_CODEC_ZERO, MTETAG_INLINE_ZERO);
+	return true;
+}
+
 /**
  * mtetag_encode() - encode the tags of one page
  * @policy: codec to use, or MTETAG_CODEC_AUTO for the smallest result
@@ -209,10 +219,8 @@ static void mtetag_encode_auto(const u8 *tags, struct mtetag_enc *enc)
 void mtetag_encode(enum mtetag_codec policy, const u8 *tags,
 		   struct mtetag_enc *enc)
 {
-	if (policy != MTETAG_CODEC_RAW && !memchr_inv(tags, 0, MTETAG_RAW_SIZE)) {
-		mtetag_encode_inline(enc, MTETAG_CODEC_ZERO, MTETAG_INLINE_ZERO);
+	if (mtetag_encode_zero(policy, tags, enc))
 		return;
-	}
 
 	switch (policy) {
 	case MTETAG_CODEC_RUNS:
@@ -266,10 +274,8 @@ bool mtetag_encode_quick(enum mtetag_codec policy, const u8 *tags,
 	default:
 		break;
 	}
-	if (!memchr_inv(tags, 0, MTETAG_RAW_SIZE)) {
-		mtetag_encode_inline(enc, MTETAG_CODEC_ZERO, MTETAG_INLINE_ZERO);
+	if (mtetag_encode_zero(policy, tags, enc))
 		return true;
-	}
 	/* AUTO keeps a RUNS result; the other codecs would not. */
 	return policy == MTETAG_CODEC_AUTO && mtetag_encode_runs(tags, enc);
 }

@@ -827,8 +827,8 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
 	struct mtetag_cost old_cost, cost;
 	struct mtetag_enc enc;
-	void *entry = NULL, *cur;
-	bool stored = false;
+	void *entry = NULL;
+	bool match;
 
 	mtetag_encode(policy, tags, &enc);
 	mtetag_check_enc(t, tags, &enc);
@@ -841,32 +841,28 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 	}
 
 	xas_lock(&xas);
-	cur = xas_load(&xas);
-	if (cur == old && xas_get_mark(&xas, MTETAG_MARK_PENDING) &&
-	    !memcmp(cur, tags, MTETAG_RAW_SIZE)) {
-		mtetag_entry_cost(cur, true, true, &old_cost);
-		if (entry) {
+	match = xas_load(&xas) == old &&
+		xas_get_mark(&xas, MTETAG_MARK_PENDING) &&
+		!memcmp(old, tags, MTETAG_RAW_SIZE);
+	if (match) {
+		mtetag_entry_cost(old, true, true, &old_cost);
+		if (entry)
 			xas_store(&xas, entry);
-			stored = true;
-		}
 		mtetag_set_marks(&xas, !entry, false);
-	} else {
-		old = NULL;
 	}
 	xas_unlock(&xas);
 
-	if (!old) {
+	if (!match) {
 		if (entry)
 			mtetag_free_entry(entry, false);
 		return true;
 	}
-	mtetag_account(t, &old_cost, -1);
-	if (!stored) {
+	if (!entry) {
 		/* Incompressible: it stays raw, and is no longer pending. */
-		old_cost.pending = false;
-		mtetag_account(t, &old_cost, 1);
+		mtetag_count(t, MTETAG_PENDING_PAGES, -1);
 		return true;
 	}
+	mtetag_account(t, &old_cost, -1);
 	mtetag_entry_cost(entry, false, false, &cost);
 	mtetag_account(t, &cost, 1);
 	mtetag_free_entry(old, true);
@@ -984,18 +980,15 @@ int mtetag_set_compress_delay(unsigned int ms)
 /*
  * Copy what decoding @entry needs into @copy (inline values need nothing):
  * the compression worker may replace and free a pending entry as soon as
- * the tree lock is dropped. Return: the bytes copied.
+ * the tree lock is dropped.
  */
-static unsigned int mtetag_copy_entry(void *entry, bool raw, u8 *copy)
+static void mtetag_copy_entry(void *entry, bool raw, u8 *copy)
 {
 	const struct mtetag_blob *blob = entry;
-	unsigned int size;
 
-	if (xa_is_value(entry))
-		return 0;
-	size = raw ? MTETAG_RAW_SIZE : MTETAG_BLOB_HDR + blob->len;
-	memcpy(copy, entry, size);
-	return size;
+	if (!xa_is_value(entry))
+		memcpy(copy, entry,
+		       raw ? MTETAG_RAW_SIZE : MTETAG_BLOB_HDR + blob->len);
 }
 
 /* Decode an entry, or its copy by mtetag_copy_entry() into @copy. */
