@@ -180,17 +180,31 @@ ktap_test_result "random tags are saved as codec=raw, 128 bytes" \
 # Heap-like pages kept out past the compress delay (shortened to 1 ms) are
 # compressed by the worker: one mtetag_compress per counted compression,
 # each below the 128 bytes of the raw entry it replaced.
+wait_compressed() {	# until nothing is pending, 10 s at most
+	i=0
+	while [ "$(dbg pending_pages)" -gt 0 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 deferred() {
 	DELAY=$SYS/compress_delay_ms
 	[ -f "$DELAY" ] && [ -n "$(dbg compressions)" ] || return 2
-	d0=$(cat "$DELAY") c0=$(dbg compressions)
+	d0=$(cat "$DELAY")
+	# Entries left pending by earlier tests are compressed first,
+	# untraced; then every compression counted happens while tracing:
+	# nothing else is pending at c0, and nothing is left at c1.
+	echo 0 >"$DELAY"
+	wait_compressed
 	echo 1 >"$DELAY"
 	trace_start mtetag_compress
+	c0=$(dbg compressions)
 	"$SWAP_TAGS" -n $NPAGES -p heap -x "sleep 1" >/dev/null
 	rc=$?
+	wait_compressed
+	c1=$(dbg compressions)
 	echo "$d0" >"$DELAY"
 	trace_stop || return 1
-	c1=$(dbg compressions)
 	n=$(count mtetag_compress)
 	small=$(grep ' mtetag_compress: ' "$TRACE" |
 		sed -n 's/.* codec=compact size=\([0-9]*\) inline=[01]$/\1/p' |
