@@ -8,7 +8,6 @@
 #ifndef _MM_MTETAG_INTERNAL_H
 #define _MM_MTETAG_INTERNAL_H
 
-#include <linux/atomic.h>
 #include <linux/fault-inject.h>
 #include <linux/kernel.h>
 #include <linux/swap.h>
@@ -102,21 +101,25 @@ enum mtetag_stat_item {
 extern const char * const mtetag_stat_names[MTETAG_NR_STAT_ITEMS];
 
 /**
- * struct mtetag_stats - the counters of one swap type, or of all
- * @item: by enum mtetag_stat_item
+ * struct mtetag_stats - the counters of one swap type, or of all, on one CPU
+ * @item: by enum mtetag_stat_item; of the gauges only MTETAG_PENDING_PAGES
+ *	is kept here, mtetag_stats_read() derives the others from the rest
  * @codec_pages: entries stored now, by the codec that wrote them
- * @codec_bytes: MTETAG_STORED_BYTES by codec
+ * @codec_bytes: bytes of blob stored now, by codec
  * @hist: entries stored now, by histogram bucket (MTETAG_HIST_*)
  *
- * Every counter is an atomic_long_t updated with the change it counts, so
- * each one is exact; a reader of several sees them at slightly different
- * instants (a save in flight may show in one and not yet in another).
+ * Per CPU, so that swapping on many CPUs does not bounce one cache line,
+ * and updated with plain adds under preempt_disable(): every path that
+ * counts runs in task context (the locks it holds, si->lock, PTE locks and
+ * the tree's, are never taken in interrupts), so nothing interrupts an
+ * update with another on the same CPU. Per CPU a gauge may go negative;
+ * the sums are exact once no update is in flight.
  */
 struct mtetag_stats {
-	atomic_long_t item[MTETAG_NR_STAT_ITEMS];
-	atomic_long_t codec_pages[MTETAG_NR_CODECS];
-	atomic_long_t codec_bytes[MTETAG_NR_CODECS];
-	atomic_long_t hist[MTETAG_NR_HIST];
+	long item[MTETAG_NR_STAT_ITEMS];
+	long codec_pages[MTETAG_NR_CODECS];
+	long codec_bytes[MTETAG_NR_CODECS];
+	long hist[MTETAG_NR_HIST];
 };
 
 /**

@@ -50,7 +50,6 @@
 
 #define pr_fmt(fmt) "mtetag: " fmt
 
-#include <linux/atomic.h>
 #include <linux/bug.h>
 #include <linux/dcache.h>
 #include <linux/fault-inject.h>
@@ -63,6 +62,8 @@
 #include <linux/mtetag.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -118,8 +119,9 @@ static void mtetag_compress_kick(unsigned int ms)
  *	while the type is off
  * @nr_trees: number of @trees
  * @devname: path of the swap device or file, for the statistics
- * @stats: counters since the swapon of the type
- * @global: the sums of all types that @stats adds to too (NULL for the
+ * @stats: counters since the swapon of the type, per CPU; allocated at the
+ *	first swapon of the type and kept, to be read after swapoff
+ * @global: the sums of all types, which @stats adds to too (NULL for the
  *	private type of the KUnit tests)
  * @fail_save_after: KUnit only: fail the blob allocation after this many
  *	more successes (negative: never)
@@ -132,8 +134,8 @@ struct mtetag_type {
 	struct xarray *trees;
 	unsigned int nr_trees;
 	const char *devname;
-	struct mtetag_stats stats;
-	struct mtetag_stats *global;
+	struct mtetag_stats __percpu *stats;
+	struct mtetag_stats __percpu *global;
 #if IS_ENABLED(CONFIG_MTETAG_KUNIT_TEST)
 	int fail_save_after;
 #endif
@@ -143,7 +145,7 @@ static struct mtetag_type mtetag_types[MAX_SWAPFILES];
 static DEFINE_MUTEX(mtetag_types_lock);
 
 /* Sums of all types; events keep counting across swapoff. */
-static struct mtetag_stats mtetag_global_stats;
+static DEFINE_PER_CPU(struct mtetag_stats, mtetag_global_stats);
 
 /* Blob caches: non-raw blobs by 8-byte size class, and raw blobs. */
 static struct kmem_cache *mtetag_blob_caches[MTETAG_NR_SIZE_CLASSES];
@@ -234,63 +236,79 @@ static void mtetag_entry_cost(void *entry, bool raw, bool pending,
 	}
 }
 
+/* See struct mtetag_stats: a plain add, preemption disabled. */
+static void mtetag_stat_add(long *counter, long n)
+{
+	WRITE_ONCE(*counter, *counter + n);
+}
+
+/*
+ * The gauges of what is stored are derived from these few (see
+ * mtetag_stats_read()), to keep the swap paths' updates few.
+ */
 static void mtetag_stats_add(struct mtetag_stats *s,
 			     const struct mtetag_cost *c, long sign)
 {
-	atomic_long_add(sign, &s->item[MTETAG_STORED_PAGES]);
-	if (c->stored) {
-		atomic_long_add(sign * c->stored, &s->item[MTETAG_STORED_BYTES]);
-		atomic_long_add(sign * c->alloc, &s->item[MTETAG_ALLOC_BYTES]);
-		if (c->alloc != c->stored)
-			atomic_long_add(sign * (c->alloc - c->stored),
-					&s->item[MTETAG_ROUNDING_BYTES]);
-	}
-	if (c->is_inline)
-		atomic_long_add(sign, &s->item[MTETAG_INLINE_PAGES]);
-	if (c->codec == MTETAG_CODEC_ZERO)
-		atomic_long_add(sign, &s->item[MTETAG_ZERO_PAGES]);
-	if (c->raw)
-		atomic_long_add(sign, &s->item[MTETAG_RAW_PAGES]);
-	if (c->pending)
-		atomic_long_add(sign, &s->item[MTETAG_PENDING_PAGES]);
+	mtetag_stat_add(&s->hist[c->bucket], sign);
 	if (c->codec < MTETAG_NR_CODECS) {
-		atomic_long_add(sign, &s->codec_pages[c->codec]);
+		mtetag_stat_add(&s->codec_pages[c->codec], sign);
 		if (c->stored)
-			atomic_long_add(sign * c->stored,
-					&s->codec_bytes[c->codec]);
+			mtetag_stat_add(&s->codec_bytes[c->codec],
+					sign * c->stored);
 	}
-	atomic_long_add(sign, &s->hist[c->bucket]);
+	if (c->pending)
+		mtetag_stat_add(&s->item[MTETAG_PENDING_PAGES], sign);
 }
 
-/* Account an entry stored (@sign 1) or freed (@sign -1). */
+/* Account an entry stored (@sign 1) or freed (@sign -1). Task context. */
 static void mtetag_account(struct mtetag_type *t, const struct mtetag_cost *c,
 			   long sign)
 {
-	mtetag_stats_add(&t->stats, c, sign);
+	preempt_disable();
+	mtetag_stats_add(this_cpu_ptr(t->stats), c, sign);
 	if (t->global)
-		mtetag_stats_add(t->global, c, sign);
+		mtetag_stats_add(this_cpu_ptr(t->global), c, sign);
+	preempt_enable();
 }
 
+/* Count @n events of @item. Task context. */
 static void mtetag_count(struct mtetag_type *t, enum mtetag_stat_item item,
 			 long n)
 {
-	atomic_long_add(n, &t->stats.item[item]);
+	preempt_disable();
+	mtetag_stat_add(&this_cpu_ptr(t->stats)->item[item], n);
 	if (t->global)
-		atomic_long_add(n, &t->global->item[item]);
+		mtetag_stat_add(&this_cpu_ptr(t->global)->item[item], n);
+	preempt_enable();
 }
 
-static void mtetag_stats_reset(struct mtetag_stats *s)
+/* Zero the counters of a type that is off (no update can be in flight). */
+static void mtetag_stats_reset(struct mtetag_stats __percpu *stats)
 {
-	int i;
+	int cpu;
 
-	for (i = 0; i < MTETAG_NR_STAT_ITEMS; i++)
-		atomic_long_set(&s->item[i], 0);
-	for (i = 0; i < MTETAG_NR_CODECS; i++) {
-		atomic_long_set(&s->codec_pages[i], 0);
-		atomic_long_set(&s->codec_bytes[i], 0);
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(stats, cpu), 0, sizeof(struct mtetag_stats));
+}
+
+/* Add up the CPUs' counters of @stats into @snap, which must be zeroed. */
+static void mtetag_stats_sum(struct mtetag_stats __percpu *stats,
+			     struct mtetag_stats_snapshot *snap)
+{
+	const struct mtetag_stats *s;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(stats, cpu);
+		for (i = 0; i < MTETAG_NR_STAT_ITEMS; i++)
+			snap->item[i] += READ_ONCE(s->item[i]);
+		for (i = 0; i < MTETAG_NR_CODECS; i++) {
+			snap->codec_pages[i] += READ_ONCE(s->codec_pages[i]);
+			snap->codec_bytes[i] += READ_ONCE(s->codec_bytes[i]);
+		}
+		for (i = 0; i < MTETAG_NR_HIST; i++)
+			snap->hist[i] += READ_ONCE(s->hist[i]);
 	}
-	for (i = 0; i < MTETAG_NR_HIST; i++)
-		atomic_long_set(&s->hist[i], 0);
 }
 
 /**
@@ -299,30 +317,43 @@ static void mtetag_stats_reset(struct mtetag_stats *s)
  * @snap: where to copy them
  *
  * The counters of a type are kept after its swapoff, until its next swapon.
- * Any context.
+ * Any context. The sums of the CPUs' counters are exact when no update is
+ * in flight; while one is, some may show it and others not yet.
  *
  * Return: 0, or -EINVAL for a bad @type.
  */
 int mtetag_stats_read(int type, struct mtetag_stats_snapshot *snap)
 {
-	const struct mtetag_stats *s;
+	struct mtetag_stats __percpu *stats;
+	unsigned long *item = snap->item;
 	int i;
 
 	if (type == MTETAG_ALL_TYPES)
-		s = &mtetag_global_stats;
+		stats = &mtetag_global_stats;
 	else if (type >= 0 && type < MAX_SWAPFILES)
-		s = &mtetag_types[type].stats;
+		/* Pairs with the release in mtetag_type_create(). */
+		stats = smp_load_acquire(&mtetag_types[type].stats);
 	else
 		return -EINVAL;
 
-	for (i = 0; i < MTETAG_NR_STAT_ITEMS; i++)
-		snap->item[i] = atomic_long_read(&s->item[i]);
-	for (i = 0; i < MTETAG_NR_CODECS; i++) {
-		snap->codec_pages[i] = atomic_long_read(&s->codec_pages[i]);
-		snap->codec_bytes[i] = atomic_long_read(&s->codec_bytes[i]);
+	memset(snap, 0, sizeof(*snap));
+	if (!stats)
+		return 0;
+	mtetag_stats_sum(stats, snap);
+
+	/* The gauges mtetag_stats_add() does not keep. */
+	for (i = 0; i < MTETAG_NR_HIST; i++) {
+		item[MTETAG_STORED_PAGES] += snap->hist[i];
+		item[MTETAG_ALLOC_BYTES] +=
+			snap->hist[i] * mtetag_hist_bucket_bytes(i);
 	}
-	for (i = 0; i < MTETAG_NR_HIST; i++)
-		snap->hist[i] = atomic_long_read(&s->hist[i]);
+	for (i = 0; i < MTETAG_NR_CODECS; i++)
+		item[MTETAG_STORED_BYTES] += snap->codec_bytes[i];
+	item[MTETAG_ROUNDING_BYTES] = item[MTETAG_ALLOC_BYTES] -
+				      item[MTETAG_STORED_BYTES];
+	item[MTETAG_INLINE_PAGES] = snap->hist[MTETAG_HIST_INLINE];
+	item[MTETAG_RAW_PAGES] = snap->hist[MTETAG_HIST_RAW];
+	item[MTETAG_ZERO_PAGES] = snap->codec_pages[MTETAG_CODEC_ZERO];
 	return 0;
 }
 
@@ -432,14 +463,18 @@ static int mtetag_type_create(int type, unsigned long nr_pages,
 {
 	struct mtetag_type *t = &mtetag_types[type];
 	unsigned int i, nr = DIV_ROUND_UP(nr_pages, SWAP_ADDRESS_SPACE_PAGES);
+	struct mtetag_stats __percpu *stats = NULL;
 	struct xarray *trees;
 	const char *name;
 
 	trees = kvcalloc(nr, sizeof(*trees), GFP_KERNEL);
 	name = kstrdup_const(devname, GFP_KERNEL);
-	if (!trees || !name) {
+	if (!READ_ONCE(t->stats))
+		stats = alloc_percpu(struct mtetag_stats);
+	if (!trees || !name || (!stats && !READ_ONCE(t->stats))) {
 		kvfree(trees);
 		kfree_const(name);
+		free_percpu(stats);
 		return -ENOMEM;
 	}
 	for (i = 0; i < nr; i++)
@@ -450,9 +485,16 @@ static int mtetag_type_create(int type, unsigned long nr_pages,
 		mutex_unlock(&mtetag_types_lock);
 		kvfree(trees);
 		kfree_const(name);
+		free_percpu(stats);
 		return -EBUSY;
 	}
-	mtetag_stats_reset(&t->stats);
+	if (!t->stats) {
+		/* Zeroed; mtetag_stats_read() reads it without the lock. */
+		smp_store_release(&t->stats, stats);
+		stats = NULL;
+	} else {
+		mtetag_stats_reset(t->stats);
+	}
 #if IS_ENABLED(CONFIG_MTETAG_KUNIT_TEST)
 	t->fail_save_after = -1;
 #endif
@@ -461,6 +503,7 @@ static int mtetag_type_create(int type, unsigned long nr_pages,
 	t->nr_trees = nr;
 	t->trees = trees;
 	mutex_unlock(&mtetag_types_lock);
+	free_percpu(stats);	/* NULL unless the type had counters already */
 	return 0;
 }
 
@@ -942,6 +985,17 @@ static void mtetag_compress_workfn(struct work_struct *work)
 		mtetag_compress_kick(READ_ONCE(mtetag_compress_delay_ms));
 }
 
+/* Entries waiting for the worker, in all types. Any context. */
+static long mtetag_pending_pages(void)
+{
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu(mtetag_global_stats, cpu).item[MTETAG_PENDING_PAGES]);
+	return n;
+}
+
 /**
  * mtetag_get_compress_delay() - the delay of deferred compression
  *
@@ -967,7 +1021,7 @@ int mtetag_set_compress_delay(unsigned int ms)
 	if (ms > MTETAG_COMPRESS_DELAY_MAX_MS)
 		return -EINVAL;
 	WRITE_ONCE(mtetag_compress_delay_ms, ms);
-	if (mtetag_wq && atomic_long_read(&mtetag_global_stats.item[MTETAG_PENDING_PAGES]))
+	if (mtetag_wq && mtetag_pending_pages())
 		mod_delayed_work(mtetag_wq, &mtetag_compress_work,
 				 msecs_to_jiffies(ms));
 	return 0;

@@ -36,9 +36,19 @@ static void mtetag_test_random(u8 *tags)
 	get_random_bytes(tags, MTETAG_RAW_SIZE);
 }
 
+/* The counters of @t, as sysfs and debugfs read them. */
+static void mtetag_test_snap(struct mtetag_type *t,
+			     struct mtetag_stats_snapshot *snap)
+{
+	WARN_ON(mtetag_stats_read(t - mtetag_types, snap));
+}
+
 static long mtetag_test_stat(struct mtetag_type *t, enum mtetag_stat_item item)
 {
-	return atomic_long_read(&t->stats.item[item]);
+	struct mtetag_stats_snapshot snap;
+
+	mtetag_test_snap(t, &snap);
+	return snap.item[item];
 }
 
 /* Look an entry up and decode it; returns -ENOENT if the slot is empty. */
@@ -111,18 +121,18 @@ static void mtetag_test_store_four(struct kunit *test,
 static void mtetag_test_expect_empty(struct kunit *test)
 {
 	struct mtetag_type *t = test->priv;
+	struct mtetag_stats_snapshot snap;
 	unsigned int i;
 
+	mtetag_test_snap(t, &snap);
 	for (i = 0; i < MTETAG_NR_GAUGES; i++)
-		KUNIT_EXPECT_EQ_MSG(test, mtetag_test_stat(t, i), 0,
+		KUNIT_EXPECT_EQ_MSG(test, snap.item[i], 0,
 				    "%s", mtetag_stat_names[i]);
 	for (i = 0; i < MTETAG_NR_HIST; i++)
-		KUNIT_EXPECT_EQ(test, atomic_long_read(&t->stats.hist[i]), 0);
+		KUNIT_EXPECT_EQ(test, snap.hist[i], 0);
 	for (i = 0; i < MTETAG_NR_CODECS; i++) {
-		KUNIT_EXPECT_EQ(test,
-				atomic_long_read(&t->stats.codec_pages[i]), 0);
-		KUNIT_EXPECT_EQ(test,
-				atomic_long_read(&t->stats.codec_bytes[i]), 0);
+		KUNIT_EXPECT_EQ(test, snap.codec_pages[i], 0);
+		KUNIT_EXPECT_EQ(test, snap.codec_bytes[i], 0);
 	}
 }
 
@@ -264,6 +274,7 @@ static void mtetag_test_sweep_shards(struct kunit *test)
 
 static void mtetag_test_raw_cost(struct kunit *test)
 {
+	struct mtetag_stats_snapshot snap;
 	struct mtetag_type *t = test->priv;
 	u8 in[MTETAG_RAW_SIZE];
 
@@ -280,7 +291,8 @@ static void mtetag_test_raw_cost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_ALLOC_BYTES),
 			2 * MTETAG_RAW_SIZE);
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_ROUNDING_BYTES), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->stats.hist[MTETAG_HIST_RAW]), 2);
+	mtetag_test_snap(t, &snap);
+	KUNIT_EXPECT_EQ(test, snap.hist[MTETAG_HIST_RAW], 2);
 	KUNIT_EXPECT_EQ(test, mtetag_hist_bucket_bytes(MTETAG_HIST_RAW),
 			MTETAG_RAW_SIZE);
 }
@@ -632,6 +644,86 @@ static void mtetag_test_deferred_race(struct kunit *test)
 	mtetag_test_expect_empty(test);
 }
 
+struct mtetag_test_on_cpu {
+	struct mtetag_type *t;
+	u8 (*in)[MTETAG_RAW_SIZE];
+	bool erase;
+	int err;
+};
+
+/* Store (or erase) slots 0..3 on the CPU work_on_cpu() runs this on. */
+static long mtetag_test_on_cpu_fn(void *arg)
+{
+	struct mtetag_test_on_cpu *op = arg;
+	enum mtetag_fail_reason reason;
+	pgoff_t i;
+
+	for (i = 0; i < 4 && !op->err; i++) {
+		if (op->erase)
+			op->err = mtetag_erase(op->t, i) < 0 ? -ENOENT : 0;
+		else
+			op->err = mtetag_store(op->t, MTETAG_TEST_TYPE, i,
+					       op->in[i], MTETAG_CODEC_AUTO,
+					       false, NULL, &reason);
+	}
+	return 0;
+}
+
+static long mtetag_test_cpu_entries(struct mtetag_type *t, int cpu)
+{
+	const struct mtetag_stats *s = per_cpu_ptr(t->stats, cpu);
+	long n = 0;
+	int i;
+
+	for (i = 0; i < MTETAG_NR_HIST; i++)
+		n += s->hist[i];
+	return n;
+}
+
+/*
+ * The counters are per CPU: entries stored on one CPU and freed on another
+ * leave one CPU's count positive and the other's negative, and the sums
+ * are right at each step.
+ */
+static void mtetag_test_stats_cpus(struct kunit *test)
+{
+	struct mtetag_type *t = test->priv;
+	struct mtetag_test_on_cpu op = { .t = t };
+	struct mtetag_stats_snapshot snap;
+	u8 in[4][MTETAG_RAW_SIZE];
+	unsigned int cpu0, cpu1;
+
+	cpu0 = cpumask_first(cpu_online_mask);
+	cpu1 = cpumask_next(cpu0, cpu_online_mask);
+	if (cpu1 >= nr_cpu_ids)
+		kunit_skip(test, "needs two CPUs");
+
+	memset(in[0], 0, MTETAG_RAW_SIZE);
+	mtetag_test_runs(in[1], 3);
+	mtetag_test_runs(in[2], 40);
+	mtetag_test_random(in[3]);
+	op.in = in;
+	work_on_cpu(cpu0, mtetag_test_on_cpu_fn, &op);
+	KUNIT_ASSERT_EQ(test, op.err, 0);
+
+	mtetag_test_snap(t, &snap);
+	KUNIT_EXPECT_EQ(test, snap.item[MTETAG_STORED_PAGES], 4);
+	KUNIT_EXPECT_EQ(test, snap.item[MTETAG_ZERO_PAGES], 1);
+	KUNIT_EXPECT_EQ(test, snap.item[MTETAG_RAW_PAGES], 1);
+	KUNIT_EXPECT_EQ(test, snap.item[MTETAG_STORED_BYTES],
+			snap.item[MTETAG_ALLOC_BYTES] -
+			snap.item[MTETAG_ROUNDING_BYTES]);
+	KUNIT_EXPECT_GE(test, snap.item[MTETAG_ALLOC_BYTES],
+			MTETAG_RAW_SIZE + MTETAG_SIZE_STEP);
+
+	op.erase = true;
+	work_on_cpu(cpu1, mtetag_test_on_cpu_fn, &op);
+	KUNIT_ASSERT_EQ(test, op.err, 0);
+	mtetag_test_expect_empty(test);
+	KUNIT_EXPECT_EQ(test, mtetag_test_cpu_entries(t, cpu0), 4);
+	KUNIT_EXPECT_EQ(test, mtetag_test_cpu_entries(t, cpu1), -4);
+}
+
 static int mtetag_test_init(struct kunit *test)
 {
 	int err;
@@ -666,6 +758,7 @@ static struct kunit_case mtetag_store_test_cases[] = {
 	KUNIT_CASE(mtetag_test_restore_idempotent),
 	KUNIT_CASE(mtetag_test_deferred),
 	KUNIT_CASE(mtetag_test_deferred_race),
+	KUNIT_CASE(mtetag_test_stats_cpus),
 	{},
 };
 
