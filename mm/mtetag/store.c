@@ -67,6 +67,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/prio.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swap.h>
@@ -1420,6 +1421,25 @@ static void __init mtetag_create_caches(void)
 					     SLAB_PANIC, NULL);
 }
 
+/*
+ * Compression is background work, like khugepaged's collapses: at MAX_NICE
+ * it leaves the CPU to the tasks whose memory it compresses, and a page it
+ * has not reached yet only stays raw longer.
+ */
+static void __init mtetag_wq_set_background(void)
+{
+	struct workqueue_attrs *attrs = alloc_workqueue_attrs();
+	int err = -ENOMEM;
+
+	if (attrs) {
+		attrs->nice = MAX_NICE;
+		err = apply_workqueue_attrs(mtetag_wq, attrs);
+		free_workqueue_attrs(attrs);
+	}
+	if (err)
+		pr_warn("compression worker at default priority (%d)\n", err);
+}
+
 static int __init mtetag_init(void)
 {
 	int err;
@@ -1435,7 +1455,9 @@ static int __init mtetag_init(void)
 	/* Freezable: no entry changes while a hibernation image is made. */
 	mtetag_wq = alloc_workqueue("mtetag", WQ_UNBOUND | WQ_MEM_RECLAIM |
 				    WQ_FREEZABLE, 1);
-	if (!mtetag_wq) {
+	if (mtetag_wq) {
+		mtetag_wq_set_background();
+	} else {
 		pr_warn("no workqueue: compressing at swap-out\n");
 		mtetag_compress_delay_ms = 0;
 	}
