@@ -35,6 +35,7 @@
  * granule, so it stops after at most MTETAG_NR_TAGS iterations whatever the
  * input; it reads only payload[0..len).
  */
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -215,13 +216,25 @@ static void rc_flush(struct compact_rc *rc)
 		rc->pos--;
 }
 
-/* Code the tag of the next run; @prev and @last_nz may be NO_TAG. */
+/* The @idx-th (from 0) lowest set bit of @mask, which has more than @idx. */
+static __always_inline unsigned int compact_nth_bit(unsigned int mask,
+						    unsigned int idx)
+{
+	while (idx--)
+		mask &= mask - 1;
+	return __ffs(mask);
+}
+
+/*
+ * Code the tag of the next run; @prev and @last_nz may be NO_TAG. The
+ * candidates are the non-zero tags not excluded, split by parity; a tag is
+ * sent as its rank among the candidates of its parity.
+ */
 static __always_inline unsigned int
 compact_code_tag(struct compact_rc *rc, struct compact_model *m,
 		 unsigned int tag, unsigned int prev, unsigned int last_nz)
 {
-	unsigned int excl = BIT(0), cand[2][8], nr[2] = { 0, 0 };
-	unsigned int t, parity, idx = 0;
+	unsigned int excl = BIT(0), cand[2], parity, idx = 0;
 
 	if (prev != 0 && rc_bit(rc, &m->is_zero[prev != NO_TAG], tag == 0))
 		return 0;
@@ -233,21 +246,18 @@ compact_code_tag(struct compact_rc *rc, struct compact_model *m,
 		excl |= BIT(last_nz);
 	}
 
-	for (t = 1; t < 16; t++) {
-		if (excl & BIT(t))
-			continue;
-		if (t == tag)
-			idx = nr[t & 1];
-		cand[t & 1][nr[t & 1]++] = t;
-	}
+	cand[0] = 0x5555 & ~excl;	/* even tags */
+	cand[1] = 0xaaaa & ~excl;	/* odd tags */
 	parity = tag & 1;
-	if (nr[0] && nr[1])
+	if (cand[0] && cand[1])
 		parity = rc_bit(rc, &m->parity[last_nz == NO_TAG ? 2 : last_nz & 1],
 				parity);
 	else
-		parity = nr[1] ? 1 : 0;
-	idx = rc_uniform(rc, nr[parity], idx);
-	return cand[parity][idx];
+		parity = cand[1] ? 1 : 0;
+	if (!rc->dec)
+		idx = hweight16(cand[parity] & (BIT(tag) - 1));
+	idx = rc_uniform(rc, hweight16(cand[parity]), idx);
+	return compact_nth_bit(cand[parity], idx);
 }
 
 /* Code a run length in [1, left]; @last is the last one of its kind or 0. */

@@ -98,7 +98,9 @@ static inline void *memchr_inv(const void *start, int c, size_t bytes)
 }
 
 /* <linux/bitops.h> and <linux/unaligned.h> */
+#define hweight16(w)		((unsigned int)__builtin_popcount((w) & 0xffff))
 #define hweight64(w)		((unsigned int)__builtin_popcountll(w))
+#define __ffs(w)		((unsigned long)__builtin_ctzl(w))
 
 static inline u64 get_unaligned_le64(const void *p)
 {
