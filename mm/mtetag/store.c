@@ -265,6 +265,8 @@ static void mtetag_stats_add(struct mtetag_stats *s,
 static void mtetag_account(struct mtetag_type *t, const struct mtetag_cost *c,
 			   long sign)
 {
+	/* Plain adds: no interrupt may count (struct mtetag_stats). */
+	VM_WARN_ON_ONCE(!in_task());
 	preempt_disable();
 	mtetag_stats_add(this_cpu_ptr(t->stats), c, sign);
 	if (t->global)
@@ -276,6 +278,8 @@ static void mtetag_account(struct mtetag_type *t, const struct mtetag_cost *c,
 static void mtetag_count(struct mtetag_type *t, enum mtetag_stat_item item,
 			 long n)
 {
+	/* Plain adds: no interrupt may count (struct mtetag_stats). */
+	VM_WARN_ON_ONCE(!in_task());
 	preempt_disable();
 	mtetag_stat_add(&this_cpu_ptr(t->stats)->item[item], n);
 	if (t->global)
