@@ -12,9 +12,10 @@
  * when the hardware has no tags.
  *
  * Lifetime of a stored entry: from mtetag_save_folio() until the swap slot
- * is freed (mtetag_invalidate()) or the swap device goes (mtetag_swapoff()).
- * mtetag_restore_folio() never consumes an entry: restore may run more than
- * once for one slot (a swap cache folio mapped by several processes, fork).
+ * is freed (mtetag_invalidate_range()) or the swap device goes
+ * (mtetag_swapoff()). mtetag_restore_folio() never consumes an entry:
+ * restore may run more than once for one slot (a swap cache folio mapped by
+ * several processes, fork).
  *
  * An architecture that selects ARCH_HAS_MTETAG implements the arch_mtetag_*
  * backend functions declared here.
@@ -107,16 +108,20 @@ static inline void mtetag_restore_folio(swp_entry_t entry,
 }
 
 /**
- * mtetag_invalidate() - forget the tags of a freed swap slot
+ * mtetag_invalidate_range() - forget the tags of freed swap slots
  * @type: swap type
- * @offset: swap offset of the slot
+ * @offset: swap offset of the first slot
+ * @nr: number of slots
  *
- * Called when the slot is freed, in atomic context.
+ * Called when the slots are freed, before their swap cgroup records are
+ * cleared (the blobs are charged to those records), in atomic context.
  */
-static inline void mtetag_invalidate(int type, pgoff_t offset)
+static inline void mtetag_invalidate_range(int type, pgoff_t offset,
+					   unsigned int nr)
 {
 	if (static_branch_unlikely(&mtetag_enabled))
-		__mtetag_invalidate(type, offset);
+		while (nr--)
+			__mtetag_invalidate(type, offset++);
 }
 
 #else /* !CONFIG_MTETAG */
@@ -141,7 +146,8 @@ static inline void mtetag_restore_folio(swp_entry_t entry,
 {
 }
 
-static inline void mtetag_invalidate(int type, pgoff_t offset)
+static inline void mtetag_invalidate_range(int type, pgoff_t offset,
+					   unsigned int nr)
 {
 }
 
