@@ -5,8 +5,8 @@
  * Swap writes a page's data but not its memory tags (arm64 MTE: 4 bits per
  * 16 bytes, 128 bytes per 4K page). mtetag_save_folio() reads them when a
  * folio is written to swap and keeps them here, mtetag_restore_folio() puts
- * them back when the page is read in, mtetag_invalidate() frees them with
- * the swap slot and mtetag_swapoff() frees what a swap device leaves.
+ * them back when the page is read in, mtetag_invalidate_range() frees them
+ * with the swap slot and mtetag_swapoff() frees what a swap device leaves.
  *
  * Per swap type, an array of xarrays, one per SWAP_ADDRESS_SPACE_PAGES of
  * the device like the swap cache and zswap, holds one entry per tagged page,
@@ -51,6 +51,7 @@
 #define pr_fmt(fmt) "mtetag: " fmt
 
 #include <linux/bug.h>
+#include <linux/cgroup.h>
 #include <linux/dcache.h>
 #include <linux/fault-inject.h>
 #include <linux/fs.h>
@@ -71,6 +72,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swap.h>
+#include <linux/swap_cgroup.h>
 #include <linux/swapops.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -381,69 +383,78 @@ unsigned int mtetag_hist_bucket_bytes(unsigned int bucket)
  * Memory cgroup charging
  *
  * A container that swaps tagged memory pays for the tags, within its
- * limits: each blob is charged to the memcg of the folio whose tags it
- * keeps, like zswap charges its compressed copies. Slab keeps the charge:
- * kmem_cache_charge() in a set_active_memcg() scope of the folio's memcg
- * records the obj_cgroup in the slab's per-object extension vector, not in
- * the blob (raw blobs stay MTETAG_RAW_SIZE bytes), and kmem_cache_free()
- * uncharges it. When a cgroup is removed, reparenting points that
- * obj_cgroup, and so the charge, at the parent: nothing to walk here.
+ * limits, as for the swap space: each blob is charged to the memcg its
+ * swap slot is charged to. On cgroup v2 the slot's swap_cgroup record
+ * names that memcg from the moment the folio got the slot, before the
+ * save, and swap_entry_range_free() clears it only after
+ * mtetag_invalidate_range() has freed the slot's entry; so every lookup
+ * made for one entry, at save, compression and free, finds the same
+ * memcg, and nothing is kept per blob (slab's per-object obj_cgroup
+ * vector, the alternative, costs 8 bytes per 128-byte raw blob). The
+ * record holds a reference on the memcg's id while the slot lives, and
+ * the charge goes through the memcg's original obj_cgroup, which removing
+ * the cgroup reparents: the charge moves to the parent with nothing to
+ * walk here. cgroup v1 writes the record only after writeback, after the
+ * save: there, and for the root and the KUnit type, nothing is charged.
  *
- * MEMCG_MTETAG_B, the "mtetag" line of memory.stat, adds an entry's
- * allocation bytes (its share of alloc_bytes) to the memcg its blob is
- * charged to, and subtracts them from the memcg it is charged to when it
- * is freed; after reparenting that is the parent, and the hierarchical
- * counters still add up.
+ * MEMCG_MTETAG_B, the "mtetag" line of memory.stat, follows the charge in
+ * bytes; after reparenting the parent's minus cancels the child's plus in
+ * the hierarchical counters.
  *
  * Saves run in reclaim (PF_MEMALLOC), where refusing one would keep the
  * folio in memory, the opposite of what reclaim wants. So, as zswap's, the
  * charge never fails: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM forces it
  * past the limit at once (no memcg reclaim or OOM kill from writeback),
- * and the memcg's next ordinary charge reclaims the excess. A blob goes
- * uncharged only if slab cannot allocate its per-slab vector; it is then
- * not counted either, and the save still succeeds. No save is refused for
- * its cgroup, so MTETAG_FAIL_CGROUP stays zero.
+ * and the memcg's next ordinary charge reclaims the excess. No save is
+ * refused for its cgroup, so MTETAG_FAIL_CGROUP stays zero.
  */
 #define MTETAG_CHARGE_GFP	(GFP_NOWAIT | __GFP_NOWARN | __GFP_NOFAIL)
 
-/* Add (@sign 1) or subtract (-1) a charged blob to "mtetag". Any context. */
-static void mtetag_memcg_account(void *entry, bool raw, int sign)
+#ifdef CONFIG_MEMCG
+/* The obj_cgroup slot @offset of @t is charged to, or NULL. Under RCU. */
+static struct obj_cgroup *mtetag_slot_objcg(struct mtetag_type *t,
+					    pgoff_t offset)
 {
 	struct mem_cgroup *memcg;
-	struct mtetag_cost cost;
+	unsigned short id;
 
-	rcu_read_lock();
-	memcg = mem_cgroup_from_slab_obj(entry);
-	if (memcg) {
-		mtetag_entry_cost(entry, raw, false, &cost);
-		mod_memcg_state(memcg, MEMCG_MTETAG_B, sign * (int)cost.alloc);
-	}
-	rcu_read_unlock();
+	if (!t->global || mem_cgroup_disabled() ||
+	    !cgroup_subsys_on_dfl(memory_cgrp_subsys))
+		return NULL;
+	id = lookup_swap_cgroup_id(swp_entry(t - mtetag_types, offset));
+	memcg = id ? mem_cgroup_from_id(id) : NULL;
+	if (!memcg || mem_cgroup_is_root(memcg))
+		return NULL;
+	return memcg->orig_objcg;
 }
 
 /*
- * Charge the blob of a new @entry to @memcg, the memcg of the folio (NULL
- * if it has none). The caller holds the folio lock, so the folio's charge
- * pins @memcg for the set_active_memcg() scope. Does not sleep, never fails.
+ * Charge @bytes (uncharge if negative) to the memcg of slot @offset, whose
+ * entry is stored and not yet erased. Any context; never fails.
  */
-static void mtetag_memcg_charge(void *entry, bool raw, struct mem_cgroup *memcg)
+static void mtetag_charge(struct mtetag_type *t, pgoff_t offset, long bytes)
 {
-	struct mem_cgroup *old;
+	struct obj_cgroup *objcg;
 
-	if (!memcg || xa_is_value(entry))
+	if (!bytes)
 		return;
-	old = set_active_memcg(memcg);
-	kmem_cache_charge(entry, MTETAG_CHARGE_GFP);
-	set_active_memcg(old);
-	mtetag_memcg_account(entry, raw, 1);
+	rcu_read_lock();
+	objcg = mtetag_slot_objcg(t, offset);
+	if (objcg) {
+		/* Cannot fail with __GFP_NOFAIL. */
+		if (bytes > 0)
+			obj_cgroup_charge(objcg, MTETAG_CHARGE_GFP, bytes);
+		else
+			obj_cgroup_uncharge(objcg, -bytes);
+		mod_memcg_state(obj_cgroup_memcg(objcg), MEMCG_MTETAG_B, bytes);
+	}
+	rcu_read_unlock();
 }
-
-/* Called before the blob of @entry is freed, which uncharges it. */
-static void mtetag_memcg_uncharge(void *entry, bool raw)
+#else
+static void mtetag_charge(struct mtetag_type *t, pgoff_t offset, long bytes)
 {
-	if (!xa_is_value(entry))
-		mtetag_memcg_account(entry, raw, -1);
 }
+#endif
 
 /* ---------------------------------------------------------------------
  * Trees
@@ -518,7 +529,6 @@ static void mtetag_free_entry(void *entry, bool raw)
 
 	if (xa_is_value(entry))
 		return;
-	mtetag_memcg_uncharge(entry, raw);
 	if (raw)
 		kmem_cache_free(mtetag_raw_cache, entry);
 	else
@@ -550,6 +560,7 @@ static int mtetag_erase(struct mtetag_type *t, pgoff_t offset)
 
 	mtetag_entry_cost(entry, raw, pending, &cost);
 	mtetag_account(t, &cost, -1);
+	mtetag_charge(t, offset, -(long)cost.alloc);
 	mtetag_free_entry(entry, raw);
 	return cost.stored;
 }
@@ -711,14 +722,13 @@ static void mtetag_set_marks(struct xa_state *xas, bool raw, bool pending)
 
 /*
  * Store the tags of the page in slot @offset of @t, replacing (and freeing)
- * what the slot held, and charge the entry to @memcg (may be NULL). With
+ * what the slot held, and charge the entry to the slot's memcg. With
  * @defer, only what mtetag_encode_quick() does is done now: the rest is
  * stored raw and pending, for the compression worker. May sleep.
  * Return: 0, or -ENOMEM with *@reason set.
  */
 static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 			const u8 *tags, enum mtetag_codec policy, bool defer,
-			struct mem_cgroup *memcg,
 			enum mtetag_fail_reason *reason)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
@@ -743,7 +753,9 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 		*reason = MTETAG_FAIL_REASON_NOMEM;
 		return -ENOMEM;
 	}
-	mtetag_memcg_charge(entry, raw, memcg);
+	/* Before the worker can see the entry and charge its compression. */
+	mtetag_entry_cost(entry, raw, pending, &cost);
+	mtetag_charge(t, offset, cost.alloc);
 
 	do {
 		xas_lock(&xas);
@@ -759,19 +771,22 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	} while (xas_nomem(&xas, gfp));
 
 	if (xas_error(&xas)) {
+		mtetag_charge(t, offset, -(long)cost.alloc);
 		mtetag_free_entry(entry, raw);
 		*reason = MTETAG_FAIL_REASON_XARRAY;
 		return xas_error(&xas);
 	}
 
+	mtetag_account(t, &cost, 1);
 	if (old) {
-		mtetag_entry_cost(old, old_raw, old_pending, &cost);
-		mtetag_account(t, &cost, -1);
+		struct mtetag_cost old_cost;
+
+		mtetag_entry_cost(old, old_raw, old_pending, &old_cost);
+		mtetag_account(t, &old_cost, -1);
+		mtetag_charge(t, offset, -(long)old_cost.alloc);
 		mtetag_free_entry(old, old_raw);
 		mtetag_count(t, MTETAG_REPLACES, 1);
 	}
-	mtetag_entry_cost(entry, raw, pending, &cost);
-	mtetag_account(t, &cost, 1);
 	trace_mtetag_save(type, offset, cost.codec, cost.stored,
 			  cost.is_inline);
 	if (pending && t->global)
@@ -785,7 +800,6 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 	enum mtetag_fail_reason reason = MTETAG_FAIL_REASON_NOMEM;
 	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
 	bool defer = READ_ONCE(mtetag_compress_delay_ms);
-	struct mem_cgroup *memcg = folio_memcg(folio);
 	long i, nr = folio_nr_pages(folio), saved = 0;
 	u8 tags[MTETAG_RAW_SIZE];
 	int err = 0;
@@ -797,7 +811,7 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 			continue;
 		arch_mtetag_read_page(page, tags);
 		err = mtetag_store(t, type, offset + i, tags, policy, defer,
-				   memcg, &reason);
+				   &reason);
 		if (err)
 			break;
 		saved++;
@@ -846,30 +860,15 @@ int __mtetag_save_folio(struct folio *folio)
  * Deferred compression
  */
 
-/* The memcg the blob @entry is charged to, with a reference, or NULL. */
-static struct mem_cgroup *mtetag_entry_memcg_get(void *entry)
-{
-	struct mem_cgroup *memcg;
-
-	rcu_read_lock();
-	memcg = mem_cgroup_from_slab_obj(entry);
-	if (memcg && !mem_cgroup_tryget(memcg))
-		memcg = NULL;
-	rcu_read_unlock();
-	return memcg;
-}
-
 /*
  * Compress the pending entry @old of slot @offset, whose tags the caller
- * copied to @tags, and charged to @memcg: store the result if it is smaller
- * and the slot still holds a pending entry of these tags (it may have been
- * invalidated, or freed and saved again, meanwhile), else just clear the
- * pending mark. May sleep. Return: false if memory ran short (the entry
- * stays pending).
+ * copied to @tags: store the result if it is smaller and the slot still
+ * holds a pending entry of these tags (it may have been invalidated, or
+ * freed and saved again, meanwhile), else just clear the pending mark.
+ * May sleep. Return: false if memory ran short (the entry stays pending).
  */
 static bool mtetag_compress_entry(struct mtetag_type *t, int type,
-				  pgoff_t offset, void *old, const u8 *tags,
-				  struct mem_cgroup *memcg)
+				  pgoff_t offset, void *old, const u8 *tags)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
 	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
@@ -885,7 +884,7 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 					   __GFP_NOWARN);
 		if (!entry)
 			return false;
-		mtetag_memcg_charge(entry, false, memcg);
+		mtetag_entry_cost(entry, false, false, &cost);
 	}
 
 	xas_lock(&xas);
@@ -894,8 +893,12 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 		!memcmp(old, tags, MTETAG_RAW_SIZE);
 	if (match) {
 		mtetag_entry_cost(old, true, true, &old_cost);
-		if (entry)
+		if (entry) {
 			xas_store(&xas, entry);
+			/* Under the lock: the slot's memcg record holds. */
+			mtetag_charge(t, offset,
+				      (long)cost.alloc - (long)old_cost.alloc);
+		}
 		mtetag_set_marks(&xas, !entry, false);
 	}
 	xas_unlock(&xas);
@@ -911,7 +914,6 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 		return true;
 	}
 	mtetag_account(t, &old_cost, -1);
-	mtetag_entry_cost(entry, false, false, &cost);
 	mtetag_account(t, &cost, 1);
 	mtetag_free_entry(old, true);
 	mtetag_count(t, MTETAG_COMPRESSIONS, 1);
@@ -931,7 +933,6 @@ static unsigned long mtetag_compress_tree(struct mtetag_type *t, int type,
 {
 	XA_STATE(xas, &t->trees[i], 0);
 	u8 tags[MTETAG_RAW_SIZE];
-	struct mem_cgroup *memcg;
 	unsigned long left = 0;
 	pgoff_t offset;
 	void *entry;
@@ -945,13 +946,11 @@ static unsigned long mtetag_compress_tree(struct mtetag_type *t, int type,
 			continue;
 		}
 		memcpy(tags, entry, MTETAG_RAW_SIZE);
-		memcg = mtetag_entry_memcg_get(entry);
 		offset = xas.xa_index;
 		xas_pause(&xas);
 		xas_unlock(&xas);
 
-		ok = mtetag_compress_entry(t, type, offset, entry, tags, memcg);
-		mem_cgroup_put(memcg);
+		ok = mtetag_compress_entry(t, type, offset, entry, tags);
 		if (!ok)
 			left++;
 		cond_resched();
@@ -1146,7 +1145,8 @@ void __mtetag_restore_folio(swp_entry_t entry, struct folio *folio)
  * @type: swap type
  * @offset: swap offset
  *
- * Called from swap_range_free(), in atomic context.
+ * Called from mtetag_invalidate_range(), in swap_entry_range_free() before
+ * the slot's memcg record is cleared, in atomic context.
  */
 void __mtetag_invalidate(int type, pgoff_t offset)
 {

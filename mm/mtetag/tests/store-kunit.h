@@ -82,7 +82,6 @@ static int mtetag_test_store(struct kunit *test, pgoff_t offset,
 	enum mtetag_fail_reason reason;
 
 	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags, policy, false,
-			    NULL,
 			    &reason);
 }
 
@@ -94,7 +93,7 @@ static int mtetag_test_store_deferred(struct kunit *test, pgoff_t offset,
 	enum mtetag_fail_reason reason;
 
 	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags,
-			    MTETAG_CODEC_AUTO, true, NULL, &reason);
+			    MTETAG_CODEC_AUTO, true, &reason);
 }
 
 /*
@@ -369,10 +368,11 @@ static void mtetag_test_policy_switch(struct kunit *test)
 }
 
 /*
- * The root memcg is never charged, and a blob charged to nobody must not be
- * counted nor uncounted: the swap of an unlimited process costs no memcg
- * anything, and the "mtetag" counters cannot drift. The charges of real
- * cgroups are checked in the guest (selftests/mtetag/swap_memcg_charge).
+ * Blobs carry no per-object cgroup (slab's vector would cost 8 bytes a
+ * blob): the charge follows the slot's swap cgroup record, which the KUnit
+ * type, like the root's slots, does not have, so nothing is charged here.
+ * The charges of real cgroups are checked in the guest
+ * (selftests/mtetag/swap_memcg_charge).
  */
 static void mtetag_test_memcg_root(struct kunit *test)
 {
@@ -390,12 +390,13 @@ static void mtetag_test_memcg_root(struct kunit *test)
 			mtetag_test_random(in);		/* raw */
 		KUNIT_ASSERT_EQ(test, mtetag_store(t, MTETAG_TEST_TYPE, 40 + i, in,
 						   MTETAG_CODEC_AUTO, false,
-						   root_mem_cgroup, &reason), 0);
+						   &reason), 0);
 		entry = xa_load(mtetag_tree(t, 40 + i), 40 + i);
 		KUNIT_ASSERT_NOT_NULL(test, entry);
 		KUNIT_EXPECT_FALSE(test, xa_is_value(entry));
 		rcu_read_lock();
 		KUNIT_EXPECT_NULL(test, mem_cgroup_from_slab_obj(entry));
+		KUNIT_EXPECT_NULL(test, mtetag_slot_objcg(t, 40 + i));
 		rcu_read_unlock();
 	}
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_FAIL_CGROUP), 0);
@@ -617,7 +618,7 @@ static void mtetag_test_deferred_race(struct kunit *test)
 	old = xa_load(mtetag_tree(t, 50), 50);
 	KUNIT_EXPECT_GE(test, mtetag_erase(t, 50), 0);
 	KUNIT_EXPECT_TRUE(test, mtetag_compress_entry(t, MTETAG_TEST_TYPE, 50,
-						      old, a, NULL));
+						      old, a));
 	KUNIT_EXPECT_EQ(test, mtetag_test_load(t, 50, out, NULL), -ENOENT);
 	mtetag_test_expect_empty(test);
 
@@ -627,7 +628,7 @@ static void mtetag_test_deferred_race(struct kunit *test)
 	KUNIT_EXPECT_GE(test, mtetag_erase(t, 50), 0);
 	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 50, b), 0);
 	KUNIT_EXPECT_TRUE(test, mtetag_compress_entry(t, MTETAG_TEST_TYPE, 50,
-						      old, a, NULL));
+						      old, a));
 	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 50, out, &cost), 0);
 	KUNIT_EXPECT_MEMEQ(test, out, b, MTETAG_RAW_SIZE);
 	KUNIT_EXPECT_TRUE(test, cost.pending);
@@ -637,7 +638,7 @@ static void mtetag_test_deferred_race(struct kunit *test)
 	old = xa_load(mtetag_tree(t, 50), 50);
 	KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 50, b, MTETAG_CODEC_AUTO), 0);
 	KUNIT_EXPECT_TRUE(test, mtetag_compress_entry(t, MTETAG_TEST_TYPE, 50,
-						      old, b, NULL));
+						      old, b));
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_COMPRESSIONS), 0);
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_PENDING_PAGES), 0);
 	KUNIT_EXPECT_GE(test, mtetag_erase(t, 50), 0);
@@ -664,7 +665,7 @@ static long mtetag_test_on_cpu_fn(void *arg)
 		else
 			op->err = mtetag_store(op->t, MTETAG_TEST_TYPE, i,
 					       op->in[i], MTETAG_CODEC_AUTO,
-					       false, NULL, &reason);
+					       false, &reason);
 	}
 	return 0;
 }

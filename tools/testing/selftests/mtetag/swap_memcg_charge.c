@@ -73,6 +73,15 @@ static long cg_mtetag(const char *child)
 	return mte_proc_field(path, "mtetag");
 }
 
+/* The "kernel" bytes (all kernel memory charged) of a child, or -1. */
+static long cg_kernel(const char *child)
+{
+	char path[800];
+
+	cg_path(path, sizeof(path), child, "memory.stat");
+	return mte_proc_field(path, "kernel");
+}
+
 static void settle(void)
 {
 	usleep(MEMCG_FLUSH_USEC);
@@ -108,27 +117,35 @@ struct worker {
 	pid_t pid;
 	int cmd, res;		/* pipe ends: to and from the worker */
 	long evicted;
+	long kernel_rise;	/* "kernel" of its cgroup across the swap-out */
 };
 
 /*
  * The worker: join the cgroup, tag and swap out the pages, report how many
- * left memory; on 'v', check them all and report the bad pages; then exit.
+ * left memory and how much its cgroup's kernel memory rose meanwhile; on
+ * 'v', check them all and report the bad pages; then exit.
  */
 static void worker_main(struct worker *w, int cmd, int res)
 {
+	long evicted = -1, bad = -1, kernel0 = -1, rise = -1;
 	char path[800], c;
 	struct mte_check chk;
-	long evicted = -1, bad = -1;
 	void *buf;
 
 	cg_path(path, sizeof(path), w->name, "cgroup.procs");
 	buf = mte_write_long(path, getpid()) ? NULL : mte_map_anon(w->npages);
 	if (buf) {
 		mte_fill(buf, w->npages, w->pat, w->seed);
+		settle();
+		kernel0 = cg_kernel(w->name);
 		if (!mte_swap_out_enough(w->name, buf, w->npages, &evicted))
 			evicted = -1;
+		settle();
+		if (kernel0 >= 0)
+			rise = cg_kernel(w->name) - kernel0;
 	}
-	if (write(res, &evicted, sizeof(evicted)) != sizeof(evicted))
+	if (write(res, &evicted, sizeof(evicted)) != sizeof(evicted) ||
+	    write(res, &rise, sizeof(rise)) != sizeof(rise))
 		_exit(KSFT_FAIL);
 	if (read(cmd, &c, 1) != 1 || c != 'v' || !buf)
 		_exit(KSFT_FAIL);
@@ -166,7 +183,9 @@ static bool worker_start(struct worker *w)
 	close(from[1]);
 	w->cmd = to[1];
 	w->res = from[0];
-	if (read(w->res, &w->evicted, sizeof(w->evicted)) != sizeof(w->evicted))
+	if (read(w->res, &w->evicted, sizeof(w->evicted)) != sizeof(w->evicted) ||
+	    read(w->res, &w->kernel_rise, sizeof(w->kernel_rise)) !=
+	    sizeof(w->kernel_rise))
 		w->evicted = -1;
 	ksft_print_msg("%s: %lu %s pages, %ld out of memory\n", w->name,
 		       w->npages, mte_pattern_names[w->pat], w->evicted);
@@ -274,6 +293,18 @@ static void test_two_cgroups(unsigned long n, uint64_t seed)
 		       charge[0] / (w[0].evicted > 0 ? w[0].evicted : 1),
 		       charge[1] / (w[1].evicted > 0 ? w[1].evicted : 1), sum);
 	ok &= cg_mtetag("a") == charge[0] && sum == charge[0] + charge[1];
+
+	/*
+	 * The charge is real, not only a statistic: the cgroup's kernel memory
+	 * rose by at least the tags' charge across the swap-out (less what
+	 * per-CPU charge caches may hold back, a page per CPU).
+	 */
+	for (i = 0; i < 2; i++) {
+		ksft_print_msg("%s: kernel memory +%ld across the swap-out\n",
+			       w[i].name, w[i].kernel_rise);
+		ok &= w[i].kernel_rise >= charge[i] -
+		      sysconf(_SC_NPROCESSORS_CONF) * (long)mte_page_size();
+	}
 
 	for (i = 0; i < 2; i++)
 		bad[i] = worker_finish(&w[i]);
