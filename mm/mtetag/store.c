@@ -479,15 +479,17 @@ static int mtetag_type_create(int type, unsigned long nr_pages,
 {
 	struct mtetag_type *t = &mtetag_types[type];
 	unsigned int i, nr = DIV_ROUND_UP(nr_pages, SWAP_ADDRESS_SPACE_PAGES);
+	/* Counters are allocated at the first swapon of the type, then kept. */
+	bool need_stats = !READ_ONCE(t->stats);
 	struct mtetag_stats __percpu *stats = NULL;
 	struct xarray *trees;
 	const char *name;
 
 	trees = kvcalloc(nr, sizeof(*trees), GFP_KERNEL);
 	name = kstrdup_const(devname, GFP_KERNEL);
-	if (!READ_ONCE(t->stats))
+	if (need_stats)
 		stats = alloc_percpu(struct mtetag_stats);
-	if (!trees || !name || (!stats && !READ_ONCE(t->stats))) {
+	if (!trees || !name || (need_stats && !stats)) {
 		kvfree(trees);
 		kfree_const(name);
 		free_percpu(stats);
