@@ -6,9 +6,10 @@
  * This header and the codec-*.c files are kernel code that also compiles
  * unchanged in userspace (tools/testing/mtetag supplies a seam header for the
  * few kernel definitions they use), so they include nothing beyond
- * <linux/types.h>, <linux/bitmap.h>, <linux/bits.h>, <linux/bug.h>,
- * <linux/errno.h>, <linux/string.h>, <linux/kernel.h> and <asm/page.h>,
- * and they never allocate (except codec-zstd.c's init of its workspaces).
+ * <linux/types.h>, <linux/bitmap.h>, <linux/bitops.h>, <linux/bits.h>,
+ * <linux/bug.h>, <linux/errno.h>, <linux/string.h>, <linux/kernel.h>,
+ * <linux/unaligned.h> and <asm/page.h>, and they never allocate (except
+ * codec-zstd.c's init of its workspaces).
  *
  * Tag layout ("raw"): the format mte_save_page_tags() writes, MTETAG_NR_TAGS
  * 4-bit tags packed two per byte, granule 2i in the low nibble of byte i.
@@ -16,9 +17,11 @@
 #ifndef _MM_MTETAG_CODEC_H
 #define _MM_MTETAG_CODEC_H
 
+#include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/unaligned.h>
 #include <asm/page.h>
 
 #ifndef MTETAG_GRANULE_SIZE
@@ -173,20 +176,24 @@ static inline unsigned int mtetag_get_tag(const u8 *tags, unsigned int i)
 	return (tags[i / 2] >> ((i & 1) * MTETAG_TAG_BITS)) & 0xf;
 }
 
-/* Length of the run of equal tags starting at granule @i. */
+/*
+ * Length of the run of equal tags starting at granule @i. Compares 16
+ * granules (8 bytes) a step: a uniform page takes 16 steps, not 256.
+ */
 static inline unsigned int mtetag_run_len(const u8 *tags, unsigned int i)
 {
-	unsigned int tag = mtetag_get_tag(tags, i);
-	unsigned int j = i + 1;
+	u64 same = mtetag_get_tag(tags, i) * 0x1111111111111111ULL;
+	unsigned int w = i / 16;
+	/* A nonzero nibble of @diff is a granule of another tag. */
+	u64 diff = (get_unaligned_le64(tags + 8 * w) ^ same) &
+		   (~0ULL << 4 * (i % 16));
 
-	/* Compare whole bytes where both nibbles belong to the run. */
-	if (j < MTETAG_NR_TAGS && (j & 1) && mtetag_get_tag(tags, j) == tag)
-		j++;
-	while (j + 1 < MTETAG_NR_TAGS && tags[j / 2] == tag * 0x11)
-		j += 2;
-	while (j < MTETAG_NR_TAGS && mtetag_get_tag(tags, j) == tag)
-		j++;
-	return j - i;
+	while (!diff) {
+		if (++w == MTETAG_NR_TAGS / 16)
+			return MTETAG_NR_TAGS - i;
+		diff = get_unaligned_le64(tags + 8 * w) ^ same;
+	}
+	return 16 * w + __ffs64(diff) / 4 - i;
 }
 
 /* Set granules [@start, @start + @len) of @tags to @tag. */

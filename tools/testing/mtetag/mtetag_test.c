@@ -542,6 +542,39 @@ out:
 }
 
 /*
+ * mtetag_run_len() compares 16 granules a step: from every granule of
+ * every corpus page, at every alignment of the buffer, it must agree with
+ * run lengths counted granule by granule (from the end of the page).
+ */
+static void test_run_len(struct corpus_class *cls, unsigned int nr_cls)
+{
+	u8 buf[MTETAG_RAW_SIZE + 8];
+	unsigned int want[MTETAG_NR_TAGS];
+	unsigned int c, j, i, off;
+
+	for (c = 0; c < nr_cls; c++) {
+		for (j = 0; j < cls[c].nr; j++) {
+			const u8 *p = cls[c].pages + j * MTETAG_RAW_SIZE;
+
+			want[MTETAG_NR_TAGS - 1] = 1;
+			for (i = MTETAG_NR_TAGS - 1; i--; )
+				want[i] = corpus_tag(p, i) == corpus_tag(p, i + 1) ?
+					  want[i + 1] + 1 : 1;
+			off = j % 8;
+			memcpy(buf + off, p, MTETAG_RAW_SIZE);
+			for (i = 0; i < MTETAG_NR_TAGS; i++)
+				if (!CHECK(mtetag_run_len(buf + off, i) == want[i],
+					   "%.40s page %u granule %u: run %u, want %u",
+					   cls[c].name, j, i,
+					   mtetag_run_len(buf + off, i), want[i]))
+					goto out;
+		}
+	}
+out:
+	report("run lengths, 16 granules a step, as counted granule by granule");
+}
+
+/*
  * AUTO's shortcut: pages of MTETAG_AUTO_RAW_RUNS runs or more and few zero
  * tags are stored RAW, other pages still get COMPACT's chance. The shortcut
  * must never cost size on the corpus, captured pages included: glibc's
@@ -639,6 +672,7 @@ int main(int argc, char **argv)
 	test_incompressible();
 	nr_cls = corpus_load(cls, ARRAY_SIZE(cls), 2000, 1, captured);
 	test_corpus(cls, nr_cls);
+	test_run_len(cls, nr_cls);
 	test_auto_raw_runs(cls, nr_cls);
 	test_encode_quick(cls, nr_cls);
 	test_malformed(cls, nr_cls);
