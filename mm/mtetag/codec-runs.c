@@ -45,7 +45,8 @@
  * C(x, k) for k <= 5: the product fits in 64 bits (255^5 < 2^41), and the
  * division by a constant k! compiles to a multiplication.
  */
-static unsigned long runs_binom(unsigned int x, unsigned int k)
+static __always_inline unsigned long runs_binom(unsigned int x,
+						unsigned int k)
 {
 	unsigned long r = 1;
 	unsigned int i;
@@ -118,8 +119,10 @@ int mtetag_runs_encode(const u8 *tags, unsigned long *value)
 }
 
 /* Largest c in [lo, hi] with C(c, k) <= rank; C(lo, k) <= rank holds. */
-static unsigned int runs_unrank(unsigned long rank, unsigned int k,
-				unsigned int lo, unsigned int hi)
+static __always_inline unsigned int runs_search(unsigned long rank,
+						unsigned int k,
+						unsigned int lo,
+						unsigned int hi)
 {
 	while (lo < hi) {
 		unsigned int mid = (lo + hi + 1) / 2;
@@ -130,6 +133,27 @@ static unsigned int runs_unrank(unsigned long rank, unsigned int k,
 			hi = mid - 1;
 	}
 	return lo;
+}
+
+/*
+ * runs_search() with a constant k, so that runs_binom() unrolls. Greedy
+ * unranking keeps rank < C(hi + 1, k), so for k = 1 the answer is rank.
+ */
+static unsigned int runs_unrank(unsigned long rank, unsigned int k,
+				unsigned int lo, unsigned int hi)
+{
+	switch (k) {
+	case 1:
+		return rank;
+	case 2:
+		return runs_search(rank, 2, lo, hi);
+	case 3:
+		return runs_search(rank, 3, lo, hi);
+	case 4:
+		return runs_search(rank, 4, lo, hi);
+	default:
+		return runs_search(rank, 5, lo, hi);
+	}
 }
 
 /**
