@@ -156,18 +156,19 @@ static __always_inline unsigned int rc_bit(struct compact_rc *rc,
 
 	if (rc->dec)
 		bit = rc->code >= bound;
+	/* A 0 only raises p, a 1 only lowers it: one bound to keep each. */
 	if (!bit) {
 		rc->range = bound;
-		b->p += ((PROB_ONE - b->p) * rate) >> 16;
+		b->p = min_t(u32, b->p + (((PROB_ONE - b->p) * rate) >> 16),
+			     PROB_ONE - PROB_MIN);
 	} else {
 		if (rc->dec)
 			rc->code -= bound;
 		else
 			rc->low += bound;
 		rc->range -= bound;
-		b->p -= (b->p * rate) >> 16;
+		b->p = max_t(u32, b->p - ((b->p * rate) >> 16), PROB_MIN);
 	}
-	b->p = clamp_t(u32, b->p, PROB_MIN, PROB_ONE - PROB_MIN);
 	if (b->n < MODEL_NMAX)
 		b->n++;
 	rc_normalize(rc);
