@@ -35,10 +35,10 @@ only=$(arg bench_only synthetic,prog,fio | tr , ' ')
 # pipe): the input only sets how long they run. The fio hog is larger than
 # the limit, so that its tagged pages go to swap whatever fio does.
 if [ "$quick" = 1 ]; then
-	pages=2048 zstd_kib=2048 xz_kib=256
+	pages=2048 syn_repeats=1 zstd_kib=2048 xz_kib=256
 	fio_s=4 fio_mib=32 hog_mib=40 fio_limit=32M
 else
-	pages=8192 zstd_kib=4096 xz_kib=512
+	pages=8192 syn_repeats=3 zstd_kib=4096 xz_kib=512
 	fio_s=10 fio_mib=48 hog_mib=72 fio_limit=64M
 fi
 
@@ -96,8 +96,8 @@ drain_swap() {
 }
 
 run_synthetic() {
-	echo "bench_info: synthetic pages=$pages"
-	in_cg /tests/bench_swap -n $pages
+	echo "bench_info: synthetic pages=$pages repeats=$syn_repeats"
+	in_cg /tests/bench_swap -n $pages -r $syn_repeats
 	echo "bench_info: synthetic exit=$?"
 }
 
