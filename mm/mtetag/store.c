@@ -111,16 +111,18 @@ static DECLARE_DELAYED_WORK(mtetag_compress_work, mtetag_compress_workfn);
 /*
  * Run the compression worker in @ms, unless it is due sooner. Every save
  * of a pending entry calls this: a plain test of the pending bit spares
- * all but the first of a burst the atomic in queue_delayed_work(). The
- * barrier orders the caller's store of the entry before that test, as
- * test_and_set_bit() would, against the smp_mb() with which the workqueue
- * clears the bit before running the worker: if the bit is seen set, the
- * worker's scan will find the entry.
+ * all but the first of a burst the atomic in queue_delayed_work().
  */
 static void mtetag_compress_kick(unsigned int ms)
 {
 	if (!mtetag_wq)
 		return;
+	/*
+	 * Order the caller's store of the entry before the test, as
+	 * test_and_set_bit() would. Pairs with the smp_mb() with which the
+	 * workqueue clears the bit before it runs the worker: a set bit
+	 * means the worker's scan will find the entry.
+	 */
 	smp_mb();
 	if (!delayed_work_pending(&mtetag_compress_work))
 		queue_delayed_work(mtetag_wq, &mtetag_compress_work,
