@@ -386,8 +386,9 @@ METHOD_NOTE = """\
   run's lingering swap-cache entries are not freed during the next. On
   mtetag also total_bytes / stored_pages from its own counters (payload
   plus allocator rounding and xarray nodes). Every class runs three times
-  per boot (`bench_swap -r 3`) and the boot's figure is the median of the
-  three, so that one pass slowed by the host does not decide a round.
+  per boot (`bench_swap -r 3`; once under `BENCH_QUICK=1`) and the boot's
+  figure is the median of the passes, so that one pass slowed by the host
+  does not decide a round.
 - **SUnreclaim against all slab**: both stores index their entries with an
   xarray, whose nodes (`radix_tree_node`) are *reclaimable* slab: the
   SUnreclaim figure holds the baseline's 128-byte kmalloc but neither
