@@ -15,8 +15,9 @@
 # bench_only=synthetic,prog,fio (a subset), bench_codec=NAME (the mtetag
 # codec to measure, instead of the default), bench_delay=MS (mtetag's
 # compress_delay_ms, instead of the default).
+. /tests/mtetag_lib.sh
 cg=/sys/fs/cgroup/test
-mt=/sys/kernel/mm/mtetag
+mt=$MTETAG_SYS
 tmp=/tmp/bench
 mkdir -p $tmp
 
@@ -58,15 +59,7 @@ slab_kb() {
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 # mtetag compresses swapped tags some time after swap-out: wait (60 s at
 # most) until nothing is pending, so that memory figures see the result.
-settle_mtetag() {
-	i=0
-	while [ "$(awk '$1 == "pending_pages" { print $2 }' \
-		/sys/kernel/debug/mtetag/stats 2>/dev/null)" -gt 0 ] 2>/dev/null &&
-		[ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+settle_mtetag() { mtetag_wait_compressed 600; }
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # mtetag's gauges as "key=value" words; nothing on a kernel without mtetag

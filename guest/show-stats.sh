@@ -2,23 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # What the kernel holds for swapped tags right now: mtetag-stat when the
 # kernel has mtetag, the raw counters otherwise, and the memory figures.
-pending() { awk '$1 == "pending_pages" { print $2 }' /sys/kernel/debug/mtetag/stats 2>/dev/null; }
-if [ -d /sys/kernel/mm/mtetag ]; then
+. /tests/mtetag_lib.sh
+if [ -d "$MTETAG_SYS" ]; then
 	# Pages the range coder takes are compressed compress_delay_ms after
 	# swap-out: show the store once that is done (10 s at most).
-	n=$(pending)
+	n=$(mtetag_dbg pending_pages)
 	if [ "${n:-0}" -gt 0 ]; then
-		echo "  ($n pages stored raw, to be compressed after $(cat /sys/kernel/mm/mtetag/compress_delay_ms) ms: waiting)"
-		i=0
-		while [ "$(pending)" -gt 0 ] && [ $i -lt 100 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
+		echo "  ($n pages stored raw, to be compressed after $(cat "$MTETAG_SYS/compress_delay_ms") ms: waiting)"
+		mtetag_wait_compressed
 	fi
 	if [ -x /tools/mtetag-stat ]; then
 		/tools/mtetag-stat
 	else
-		for f in /sys/kernel/mm/mtetag/*; do
+		for f in "$MTETAG_SYS"/*; do
 			[ -f "$f" ] && echo "  $(basename "$f"): $(cat "$f")"
 		done
 	fi

@@ -21,27 +21,23 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 SELF=$HERE/$(basename "$0")
 . "$HERE/../kselftest/ktap_helpers.sh"
+. "$HERE/mtetag_lib.sh"
 
-SYS=/sys/kernel/mm/mtetag
-DBG=/sys/kernel/debug/mtetag
+SYS=$MTETAG_SYS
+DBG=$MTETAG_DBG
 DELAY=$SYS/compress_delay_ms
 SWAP_TAGS=${SWAP_TAGS:-$HERE/swap_tags}
 SWAP_REUSE=${SWAP_REUSE:-$HERE/swap_reuse}
 SWAP_RACE=${SWAP_RACE:-$HERE/swap_race}
 
-dbg() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/stats"; }
 
 # flush DIR: note what is pending, set the delay to 0, wait (10 s at most)
 # until nothing is, note what is left.
 if [ "$1" = flush ]; then
-	dbg pending_pages >"$2/held"
+	mtetag_dbg pending_pages >"$2/held"
 	echo 0 >"$DELAY"
-	i=0
-	while [ "$(dbg pending_pages)" -gt 0 ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	dbg pending_pages >"$2/left"
+	mtetag_wait_compressed
+	mtetag_dbg pending_pages >"$2/left"
 	exit 0
 fi
 
@@ -86,7 +82,7 @@ run() {		# run NAME PROGRAM ARGS...: a KTAP result of its exit status
 }
 
 echo 1 >"$DELAY"
-c0=$(dbg compressions)
+c0=$(mtetag_dbg compressions)
 : >"$TMP/run"
 sample &
 run "swap_tags, pages out 300 ms" "$SWAP_TAGS" -n 2048 -x "sleep 0.3"
@@ -94,7 +90,7 @@ run "swap_reuse" "$SWAP_REUSE" -n 700 -i 2
 run "swap_race" "$SWAP_RACE" -n 32 -i 50 -t 2
 rm -f "$TMP/run"
 wait
-c1=$(dbg compressions)
+c1=$(mtetag_dbg compressions)
 ktap_print_msg "compressions +$((c1 - c0)) with compress_delay_ms 1"
 ktap_test_result "the worker compressed entries meanwhile" [ $((c1 - c0)) -gt 0 ]
 ktap_test_result "pending_pages <= raw_pages (+$NCPUS in flight) throughout" [ ! -s "$TMP/bad" ]

@@ -21,9 +21,10 @@
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../kselftest/ktap_helpers.sh"
+. "$HERE/mtetag_lib.sh"
 
-SYS=/sys/kernel/mm/mtetag
-DBG=/sys/kernel/debug/mtetag
+SYS=$MTETAG_SYS
+DBG=$MTETAG_DBG
 TR=/sys/kernel/tracing
 SWAP_TAGS=${SWAP_TAGS:-$HERE/swap_tags}
 EVENTS="mtetag_save mtetag_restore mtetag_invalidate mtetag_invalidate_area mtetag_save_fail mtetag_compress"
@@ -42,7 +43,6 @@ fi
 ktap_set_plan 16
 
 val() { cat "$SYS/$1"; }
-dbg() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/stats" 2>/dev/null; }
 
 # Trace only the given mtetag events, into an empty and large buffer.
 trace_start() {
@@ -116,14 +116,14 @@ ktap_test_result "mtetag_compress has type, offset, codec, size, is_inline" \
 # ---- every counted event is traced once ---------------------------------
 
 s0=$(val saves) r0=$(val restores) i0=$(val invalidates) b0=$(val stored_bytes)
-p0=$(dbg replaces) c0=$(dbg compressions)
+p0=$(mtetag_dbg replaces) c0=$(mtetag_dbg compressions)
 trace_start mtetag_save mtetag_restore mtetag_invalidate mtetag_compress
 "$SWAP_TAGS" -n $NPAGES >/dev/null
 out_ok=$?
 trace_stop
 buf_ok=$?
 s1=$(val saves) r1=$(val restores) i1=$(val invalidates) b1=$(val stored_bytes)
-p1=$(dbg replaces) c1=$(dbg compressions)
+p1=$(mtetag_dbg replaces) c1=$(mtetag_dbg compressions)
 ktap_print_msg "swap_tags -n $NPAGES: saves +$((s1 - s0)) restores +$((r1 - r0))" \
 	"invalidates +$((i1 - i0)); traced $(count mtetag_save) saves," \
 	"$(count mtetag_restore) restores, $(count mtetag_invalidate) invalidates"
@@ -180,29 +180,22 @@ ktap_test_result "random tags are saved as codec=raw, 128 bytes" \
 # Heap-like pages kept out past the compress delay (shortened to 1 ms) are
 # compressed by the worker: one mtetag_compress per counted compression,
 # each below the 128 bytes of the raw entry it replaced.
-wait_compressed() {	# until nothing is pending, 10 s at most
-	i=0
-	while [ "$(dbg pending_pages)" -gt 0 ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 deferred() {
 	DELAY=$SYS/compress_delay_ms
-	[ -f "$DELAY" ] && [ -n "$(dbg compressions)" ] || return 2
+	[ -f "$DELAY" ] && [ -n "$(mtetag_dbg compressions)" ] || return 2
 	d0=$(cat "$DELAY")
 	# Entries left pending by earlier tests are compressed first,
 	# untraced; then every compression counted happens while tracing:
 	# nothing else is pending at c0, and nothing is left at c1.
 	echo 0 >"$DELAY"
-	wait_compressed
+	mtetag_wait_compressed
 	echo 1 >"$DELAY"
 	trace_start mtetag_compress
-	c0=$(dbg compressions)
+	c0=$(mtetag_dbg compressions)
 	"$SWAP_TAGS" -n $NPAGES -p heap -x "sleep 1" >/dev/null
 	rc=$?
-	wait_compressed
-	c1=$(dbg compressions)
+	mtetag_wait_compressed
+	c1=$(mtetag_dbg compressions)
 	echo "$d0" >"$DELAY"
 	trace_stop || return 1
 	n=$(count mtetag_compress)
@@ -253,13 +246,13 @@ esac
 swapoff_area() {
 	devs=$(sed -n 's|^\(/[^ ]*\) .*|\1|p' /proc/swaps)
 	[ -n "$devs" ] || return 1
-	l0=$(dbg swapoff_leftovers)
+	l0=$(mtetag_dbg swapoff_leftovers)
 	trace_start mtetag_invalidate_area
 	for d in $devs; do
 		swapoff "$d" && swapon "$d" || return 1
 	done
 	trace_stop || return 1
-	l1=$(dbg swapoff_leftovers)
+	l1=$(mtetag_dbg swapoff_leftovers)
 	ndev=$(echo "$devs" | wc -w)
 	ktap_print_msg "swapoff of $ndev devices traced:" \
 		"$(grep ' mtetag_invalidate_area: ' "$TRACE" | sed 's/.*: //' | tr '\n' ' ')"
