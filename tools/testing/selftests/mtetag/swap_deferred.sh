@@ -30,7 +30,6 @@ SWAP_TAGS=${SWAP_TAGS:-$HERE/swap_tags}
 SWAP_REUSE=${SWAP_REUSE:-$HERE/swap_reuse}
 SWAP_RACE=${SWAP_RACE:-$HERE/swap_race}
 
-
 # flush DIR: note what is pending, set the delay to 0, wait (10 s at most)
 # until nothing is, note what is left.
 if [ "$1" = flush ]; then
