@@ -53,11 +53,18 @@
 #define LEN_MODELLED	3	/* mantissa bits with a context */
 #define NO_TAG		16
 
-/* P(bit == 0) in units of 1 / PROB_ONE and the number of events seen. */
+/*
+ * One adaptive decision: P(bit == 0) in units of 1 / PROB_ONE (bits 0..15)
+ * and the number of events seen (bits 16..31), in one word so that coding
+ * a bit loads and stores its model once.
+ */
 struct compact_bit {
-	u16 p;
-	u16 n;
+	u32 pn;
 };
+
+#define BIT_P(pn)	((pn) & 0xffff)
+#define BIT_N(pn)	((pn) >> 16)
+#define BIT_INIT	(PROB_ONE / 2)	/* p = 1/2, n = 0 */
 
 struct compact_model {
 	struct compact_bit is_zero[2];		/* first run, after non-zero */
@@ -95,10 +102,8 @@ static void compact_model_init(struct compact_model *m)
 	struct compact_bit *b = (struct compact_bit *)m;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(*m) / sizeof(*b); i++) {
-		b[i].p = PROB_ONE / 2;
-		b[i].n = 0;
-	}
+	for (i = 0; i < sizeof(*m) / sizeof(*b); i++)
+		b[i].pn = BIT_INIT;
 }
 
 static __always_inline void rc_put(struct compact_rc *rc, u8 byte)
@@ -151,26 +156,28 @@ static __always_inline unsigned int rc_bit(struct compact_rc *rc,
 					   struct compact_bit *b,
 					   unsigned int bit)
 {
-	u32 bound = (rc->range >> PROB_BITS) * b->p;
-	u32 rate = compact_rate[b->n];
+	u32 pn = b->pn, p = BIT_P(pn), n = BIT_N(pn);
+	u32 bound = (rc->range >> PROB_BITS) * p;
+	u32 rate = compact_rate[n];
 
 	if (rc->dec)
 		bit = rc->code >= bound;
 	/* A 0 only raises p, a 1 only lowers it: one bound to keep each. */
 	if (!bit) {
 		rc->range = bound;
-		b->p = min_t(u32, b->p + (((PROB_ONE - b->p) * rate) >> 16),
-			     PROB_ONE - PROB_MIN);
+		p = min_t(u32, p + (((PROB_ONE - p) * rate) >> 16),
+			  PROB_ONE - PROB_MIN);
 	} else {
 		if (rc->dec)
 			rc->code -= bound;
 		else
 			rc->low += bound;
 		rc->range -= bound;
-		b->p = max_t(u32, b->p - ((b->p * rate) >> 16), PROB_MIN);
+		p = max_t(u32, p - ((p * rate) >> 16), PROB_MIN);
 	}
-	if (b->n < MODEL_NMAX)
-		b->n++;
+	if (n < MODEL_NMAX)
+		n++;
+	b->pn = p | n << 16;
 	rc_normalize(rc);
 	return bit;
 }
