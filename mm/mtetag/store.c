@@ -680,8 +680,13 @@ static void mtetag_check_enc(struct mtetag_type *t, const u8 *tags,
 	mtetag_encode(MTETAG_CODEC_RAW, tags, enc);
 }
 
-/* Make the entry for an encoding: allocates a blob unless inline. */
-static void *mtetag_alloc_entry(const struct mtetag_enc *enc, gfp_t gfp)
+/*
+ * Make the entry for the encoding @enc of @tags: allocates a blob unless
+ * inline. A raw blob is copied from @tags, which is what a RAW result's
+ * payload is, so that the store need not copy a raw page into @enc first.
+ */
+static void *mtetag_alloc_entry(const struct mtetag_enc *enc, const u8 *tags,
+				gfp_t gfp)
 {
 	struct mtetag_blob *blob;
 	unsigned int size;
@@ -693,7 +698,7 @@ static void *mtetag_alloc_entry(const struct mtetag_enc *enc, gfp_t gfp)
 	if (enc->codec == MTETAG_CODEC_RAW) {
 		raw = kmem_cache_alloc(mtetag_raw_cache, gfp);
 		if (raw)
-			memcpy(raw, enc->buf, MTETAG_RAW_SIZE);
+			memcpy(raw, tags, MTETAG_RAW_SIZE);
 		return raw;
 	}
 
@@ -710,13 +715,14 @@ static void *mtetag_alloc_entry(const struct mtetag_enc *enc, gfp_t gfp)
 
 /* The entry of a save: mtetag_alloc_entry(), under fault injection. */
 static void *mtetag_make_entry(struct mtetag_type *t,
-			       const struct mtetag_enc *enc, gfp_t gfp)
+			       const struct mtetag_enc *enc, const u8 *tags,
+			       gfp_t gfp)
 {
 	unsigned int size = mtetag_enc_size(enc);
 
 	if (size && mtetag_should_fail_save(t, size))
 		return NULL;
-	return mtetag_alloc_entry(enc, gfp);
+	return mtetag_alloc_entry(enc, tags, gfp);
 }
 
 /* Mark the slot at @xas for what it now holds; tree lock held. */
@@ -756,14 +762,17 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	if (!defer) {
 		mtetag_encode(policy, tags, &enc);
 	} else if (!mtetag_encode_quick(policy, tags, &enc)) {
-		mtetag_encode(MTETAG_CODEC_RAW, tags, &enc);
+		/* Raw, as mtetag_encode() would say; the blob copies @tags. */
+		enc.codec = MTETAG_CODEC_RAW;
+		enc.is_inline = false;
+		enc.len = MTETAG_RAW_SIZE;
 		pending = true;
 	}
 	mtetag_check_enc(t, tags, &enc);
 	raw = enc.codec == MTETAG_CODEC_RAW;
 	pending &= raw;
 
-	entry = mtetag_make_entry(t, &enc, gfp);
+	entry = mtetag_make_entry(t, &enc, tags, gfp);
 	if (!entry) {
 		*reason = MTETAG_FAIL_REASON_NOMEM;
 		return -ENOMEM;
@@ -886,6 +895,7 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 				  pgoff_t offset, void *old, const u8 *tags)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
+	const gfp_t gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
 	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
 	struct mtetag_cost old_cost, cost;
 	struct mtetag_enc enc;
@@ -895,8 +905,7 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 	mtetag_encode(policy, tags, &enc);
 	mtetag_check_enc(t, tags, &enc);
 	if (enc.codec != MTETAG_CODEC_RAW) {
-		entry = mtetag_alloc_entry(&enc, GFP_KERNEL | __GFP_NORETRY |
-					   __GFP_NOWARN);
+		entry = mtetag_alloc_entry(&enc, tags, gfp);
 		if (!entry)
 			return false;
 		mtetag_entry_cost(entry, false, false, &cost);
@@ -1051,71 +1060,70 @@ int mtetag_set_compress_delay(unsigned int ms)
  */
 
 /*
- * Copy what decoding @entry needs into @copy (inline values need nothing):
- * the compression worker may replace and free a pending entry as soon as
- * the tree lock is dropped.
+ * Decode the entry of a slot whose folio the caller holds locked, with the
+ * tree lock dropped: only the compression worker changes such a slot, and
+ * only while it is pending, so any other entry stays where it is.
  */
-static void mtetag_copy_entry(void *entry, bool raw, u8 *copy)
+static int mtetag_decode_entry(void *entry, u8 *tags)
 {
 	const struct mtetag_blob *blob = entry;
 
-	if (!xa_is_value(entry))
-		memcpy(copy, entry,
-		       raw ? MTETAG_RAW_SIZE : MTETAG_BLOB_HDR + blob->len);
-}
-
-/* Decode an entry, or its copy by mtetag_copy_entry() into @copy. */
-static int mtetag_decode_entry(void *entry, bool raw, const u8 *copy, u8 *tags)
-{
-	const struct mtetag_blob *blob = (const void *)copy;
-
 	if (xa_is_value(entry))
 		return mtetag_decode_inline(xa_to_value(entry), tags);
-	if (raw)
-		return mtetag_decode(MTETAG_CODEC_RAW, copy, MTETAG_RAW_SIZE,
-				     tags);
 	return mtetag_decode(blob->codec, blob->data, blob->len, tags);
 }
 
 /*
  * Put the tags stored for slot @offset into @page, unless the page has
- * tags already. Atomic context: no allocation, no sleep. The entry stays.
+ * tags already. The caller holds the folio of the slot locked. Atomic
+ * context: no allocation, no sleep. The entry stays.
+ *
+ * A raw entry is written to the page straight from the blob under the
+ * tree lock, as 6.12 did: the worker may replace and free a pending one as
+ * soon as the lock is dropped. Any other entry is decoded after the lock
+ * is dropped, into a buffer on the stack, without a copy of the blob.
  */
 static void mtetag_restore_page(struct mtetag_type *t, int type,
 				pgoff_t offset, struct page *page)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
 	enum mtetag_codec codec = MTETAG_NR_CODECS;
-	u8 copy[MTETAG_RAW_SIZE] __aligned(8);
 	u8 tags[MTETAG_RAW_SIZE];
 	struct mtetag_cost cost;
-	bool raw, claimed;
-	void *entry;
+	void *entry = NULL;
+	bool raw = false, claimed;
 	int err;
 
 	/* Most restored pages were not tagged: look without the lock. */
 	if (!xa_load(mtetag_tree(t, offset), offset))
 		return;
-	xas_lock(&xas);
-	entry = xas_load(&xas);
-	if (!entry) {
-		xas_unlock(&xas);
-		return;
-	}
-	raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
-	mtetag_copy_entry(entry, raw, copy);
-	if (trace_mtetag_restore_enabled()) {
-		mtetag_entry_cost(entry, raw, false, &cost);
-		codec = cost.codec;
-	}
-	xas_unlock(&xas);
-
+	/*
+	 * The entry cannot go while the folio is locked (the slot is not
+	 * freed, nothing else saves into it), so claim the page first.
+	 */
 	claimed = arch_mtetag_try_claim_page(page);
+	if (claimed || trace_mtetag_restore_enabled()) {
+		xas_lock(&xas);
+		entry = xas_load(&xas);
+		raw = entry && xas_get_mark(&xas, MTETAG_MARK_RAW);
+		if (entry && trace_mtetag_restore_enabled()) {
+			mtetag_entry_cost(entry, raw, false, &cost);
+			codec = cost.codec;
+		}
+		if (claimed && raw)
+			/* Completes the claim. */
+			arch_mtetag_write_page(page, entry);
+		xas_unlock(&xas);
+	}
 	if (!claimed) {
 		/* Tagged already, e.g. a swap cache page mapped again. */
 		mtetag_count(t, MTETAG_RESTORES_TAGGED, 1);
-	} else {
-		err = mtetag_decode_entry(entry, raw, copy, tags);
+		trace_mtetag_restore(type, offset, codec, false);
+		return;
+	}
+
+	if (!raw) {
+		err = entry ? mtetag_decode_entry(entry, tags) : -ENOENT;
 		if (WARN_ONCE(err, "mtetag: bad entry for swap slot %d:%lu (%d): zero tags\n",
 			      type, offset, err)) {
 			mtetag_count(t, MTETAG_DECODE_ERRORS, 1);
@@ -1123,9 +1131,9 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 		}
 		/* Completes the claim, whatever the decode said. */
 		arch_mtetag_write_page(page, tags);
-		mtetag_count(t, MTETAG_RESTORES, 1);
 	}
-	trace_mtetag_restore(type, offset, codec, claimed);
+	mtetag_count(t, MTETAG_RESTORES, 1);
+	trace_mtetag_restore(type, offset, codec, true);
 }
 
 /**

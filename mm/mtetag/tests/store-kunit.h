@@ -56,9 +56,9 @@ static int mtetag_test_load(struct mtetag_type *t, pgoff_t offset, u8 *tags,
 			    struct mtetag_cost *cost)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
-	u8 copy[MTETAG_RAW_SIZE] __aligned(8);
 	bool raw, pending;
 	void *entry;
+	int err = 0;
 
 	xas_lock(&xas);
 	entry = xas_load(&xas);
@@ -70,9 +70,13 @@ static int mtetag_test_load(struct mtetag_type *t, pgoff_t offset, u8 *tags,
 	pending = xas_get_mark(&xas, MTETAG_MARK_PENDING);
 	if (cost)
 		mtetag_entry_cost(entry, raw, pending, cost);
-	mtetag_copy_entry(entry, raw, copy);
+	/* Under the lock: the worker may replace a pending entry. */
+	if (raw)
+		memcpy(tags, entry, MTETAG_RAW_SIZE);
+	else
+		err = mtetag_decode_entry(entry, tags);
 	xas_unlock(&xas);
-	return mtetag_decode_entry(entry, raw, copy, tags);
+	return err;
 }
 
 static int mtetag_test_store(struct kunit *test, pgoff_t offset,
@@ -476,11 +480,18 @@ static void mtetag_test_skip_untagged(struct kunit *test)
 	folio_put(folio);
 }
 
+/*
+ * Restore writes the stored tags into every fresh page, leaves a tagged
+ * page alone and keeps the entry: for an inline entry, raw pending ones of
+ * random and of compressible tags (written from the blob under the tree
+ * lock) and a compressed blob (decoded after the lock is dropped).
+ */
 static void mtetag_test_restore_idempotent(struct kunit *test)
 {
 	struct mtetag_type *t = test->priv;
-	u8 in[2][MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
+	u8 in[4][MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
 	struct mtetag_stats_snapshot *before, *after;
+	struct mtetag_cost cost;
 	struct page *src, *dst[3];
 	unsigned int i, j;
 
@@ -492,6 +503,8 @@ static void mtetag_test_restore_idempotent(struct kunit *test)
 
 	mtetag_test_runs(in[0], 5);
 	mtetag_test_random(in[1]);
+	mtetag_test_runs(in[2], 40);
+	mtetag_test_runs(in[3], 40);
 	for (j = 0; j < 2; j++) {
 		src = alloc_page(GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, src);
@@ -500,9 +513,16 @@ static void mtetag_test_restore_idempotent(struct kunit *test)
 							page_folio(src)), 0);
 		__free_page(src);
 	}
+	KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 22, in[2], MTETAG_CODEC_AUTO), 0);
+	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 23, in[3]), 0);
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 22, out, &cost), 0);
+	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_COMPACT);
+	KUNIT_EXPECT_FALSE(test, cost.is_inline);
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 23, out, &cost), 0);
+	KUNIT_EXPECT_TRUE(test, cost.raw && cost.pending);
 	mtetag_stats_read(MTETAG_TEST_TYPE, before);
 
-	for (j = 0; j < 2; j++) {
+	for (j = 0; j < ARRAY_SIZE(in); j++) {
 		for (i = 0; i < ARRAY_SIZE(dst); i++) {
 			dst[i] = alloc_page(GFP_KERNEL);
 			KUNIT_ASSERT_NOT_NULL(test, dst[i]);
@@ -529,11 +549,11 @@ static void mtetag_test_restore_idempotent(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, after->item[i], before->item[i], "%s",
 				    mtetag_stat_names[i]);
 	KUNIT_EXPECT_EQ(test, after->item[MTETAG_RESTORES],
-			before->item[MTETAG_RESTORES] + 4);
+			before->item[MTETAG_RESTORES] + 2 * ARRAY_SIZE(in));
 	KUNIT_EXPECT_EQ(test, after->item[MTETAG_RESTORES_TAGGED],
-			before->item[MTETAG_RESTORES_TAGGED] + 2);
+			before->item[MTETAG_RESTORES_TAGGED] + ARRAY_SIZE(in));
 	KUNIT_EXPECT_EQ(test, after->item[MTETAG_DECODE_ERRORS], 0);
-	for (j = 0; j < 2; j++) {
+	for (j = 0; j < ARRAY_SIZE(in); j++) {
 		KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 20 + j, out, NULL), 0);
 		KUNIT_EXPECT_MEMEQ(test, out, in[j], MTETAG_RAW_SIZE);
 	}
