@@ -62,9 +62,10 @@ struct compact_bit {
 	u32 pn;
 };
 
-#define BIT_P(pn)	((pn) & 0xffff)
-#define BIT_N(pn)	((pn) >> 16)
-#define BIT_INIT	(PROB_ONE / 2)	/* p = 1/2, n = 0 */
+#define MODEL_PN(p, n)	((p) | (n) << 16)
+#define MODEL_P(pn)	((pn) & 0xffff)
+#define MODEL_N(pn)	((pn) >> 16)
+#define MODEL_INIT	MODEL_PN(PROB_ONE / 2, 0)
 
 struct compact_model {
 	struct compact_bit is_zero[2];		/* first run, after non-zero */
@@ -103,7 +104,7 @@ static void compact_model_init(struct compact_model *m)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(*m) / sizeof(*b); i++)
-		b[i].pn = BIT_INIT;
+		b[i].pn = MODEL_INIT;
 }
 
 static __always_inline void rc_put(struct compact_rc *rc, u8 byte)
@@ -156,7 +157,7 @@ static __always_inline unsigned int rc_bit(struct compact_rc *rc,
 					   struct compact_bit *b,
 					   unsigned int bit)
 {
-	u32 pn = b->pn, p = BIT_P(pn), n = BIT_N(pn);
+	u32 pn = b->pn, p = MODEL_P(pn), n = MODEL_N(pn);
 	u32 bound = (rc->range >> PROB_BITS) * p;
 	u32 rate = compact_rate[n];
 
@@ -177,7 +178,7 @@ static __always_inline unsigned int rc_bit(struct compact_rc *rc,
 	}
 	if (n < MODEL_NMAX)
 		n++;
-	b->pn = p | n << 16;
+	b->pn = MODEL_PN(p, n);
 	rc_normalize(rc);
 	return bit;
 }
