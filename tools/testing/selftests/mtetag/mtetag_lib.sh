@@ -24,3 +24,16 @@ mtetag_wait_compressed() {
 		_n=$((_n + 1))
 	done
 }
+
+# mtetag_compress_now: have the worker compress what waits now: the delay
+# set to 0 until no page waits (as mtetag_wait_compressed), then put back.
+# Fails if some still wait; succeeds at once without compress_delay_ms.
+mtetag_compress_now() {
+	[ -f "$MTETAG_SYS/compress_delay_ms" ] || return 0
+	_d=$(cat "$MTETAG_SYS/compress_delay_ms")
+	echo 0 >"$MTETAG_SYS/compress_delay_ms"
+	mtetag_wait_compressed
+	_rc=$?
+	echo "$_d" >"$MTETAG_SYS/compress_delay_ms"
+	return "$_rc"
+}

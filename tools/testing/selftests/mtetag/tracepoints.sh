@@ -119,12 +119,7 @@ ktap_test_result "mtetag_compress has type, offset, codec, size, is_inline" \
 # stored_bytes: compress what earlier tests left first, untraced, read the
 # counters inside the trace window, and close it only once nothing waits,
 # so that every compression that moves stored_bytes is traced.
-if [ -f "$SYS/compress_delay_ms" ]; then
-	d0=$(cat "$SYS/compress_delay_ms")
-	echo 0 >"$SYS/compress_delay_ms"
-	mtetag_wait_compressed
-	echo "$d0" >"$SYS/compress_delay_ms"
-fi
+mtetag_compress_now
 trace_start mtetag_save mtetag_restore mtetag_invalidate mtetag_compress
 s0=$(val saves) r0=$(val restores) i0=$(val invalidates) b0=$(val stored_bytes)
 p0=$(mtetag_dbg replaces) c0=$(mtetag_dbg compressions)
@@ -198,8 +193,7 @@ deferred() {
 	# Entries left pending by earlier tests are compressed first,
 	# untraced; then every compression counted happens while tracing:
 	# nothing else is pending at c0, and nothing is left at c1.
-	echo 0 >"$DELAY"
-	mtetag_wait_compressed
+	mtetag_compress_now
 	echo 1 >"$DELAY"
 	trace_start mtetag_compress
 	c0=$(mtetag_dbg compressions)
