@@ -8,6 +8,7 @@
 #   2. build the mtetag, baseline and debug kernels and the initramfs
 #   3. style and static-analysis gates ('make check'), and the patch series
 #      applied with git am to pristine 6.12 and built after every patch
+#      that touches the kernel
 #   4. negative control: on Debian's broken QEMU 7.2 the run must fail
 #   5. boot each under QEMU with MTE: KUnit (mtetag kernels) and the
 #      in-guest tests; the baseline kernel runs the same tag-preservation
@@ -80,7 +81,7 @@ grep -E '^not ok|^# ' "$logs/check.log" | head -40
 add_counts "$logs/check.counts"
 
 if [ -z "${TEST_BOOTS:-}" ] && [ "${SKIP_PATCHES:-0}" != 1 ]; then
-	echo "== the series: git am on pristine 6.12.117, builds after every patch [$(elapsed)]"
+	echo "== the series: git am on pristine 6.12.117, builds after every patch that touches the kernel [$(elapsed)]"
 	PATCH_COUNTS="$logs/patches.counts" "$top/scripts/patches.sh" --check > "$logs/patches.log" 2>&1 ||
 		failed_steps+=("make patches --check (see $logs/patches.log)")
 	grep -E '^not ok|ERROR' "$logs/patches.log" | head -20
