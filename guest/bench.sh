@@ -14,7 +14,8 @@
 # Kernel arguments: bench_quick=1 (small sizes for a smoke run),
 # bench_only=synthetic,prog,fio (a subset), bench_codec=NAME (the mtetag
 # codec to measure, instead of the default), bench_delay=MS (mtetag's
-# compress_delay_ms, instead of the default).
+# compress_delay_ms, instead of the default), bench_repeats=N (passes of
+# each synthetic class, 3 by default).
 . /tests/mtetag_lib.sh
 cg=/sys/fs/cgroup/test
 mt=$MTETAG_SYS
@@ -39,7 +40,7 @@ if [ "$quick" = 1 ]; then
 	pages=2048 syn_repeats=1 zstd_kib=2048 xz_kib=256
 	fio_s=4 fio_mib=32 hog_mib=40 fio_limit=32M
 else
-	pages=8192 syn_repeats=3 zstd_kib=4096 xz_kib=512
+	pages=8192 syn_repeats=$(arg bench_repeats 3) zstd_kib=4096 xz_kib=512
 	fio_s=10 fio_mib=48 hog_mib=72 fio_limit=64M
 fi
 

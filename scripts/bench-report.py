@@ -49,6 +49,17 @@ def metric_specs():
         specs.append((f"syn.{c}.in_hot", f"synthetic {c}",
                       "swap-in throughput (at once after swap-out)", "MiB/s",
                       HIGHER, None if c == "untagged" else ("min", 0.98)))
+    # The same throughputs divided by the untagged control's of the same
+    # boot: that cancels how fast the host ran during each boot, which
+    # spreads the absolute figures far more than the kernels differ, and
+    # leaves what tagged pages cost on top of the swap path. Evidence for
+    # reading the rows above, not a target of their own.
+    for c in CLASSES:
+        for key, what in (("out", "swap-out"), ("in", "swap-in, settled"),
+                          ("in_hot", "swap-in, at once")):
+            specs.append((f"syn.{c}.{key}_rel", f"synthetic {c}",
+                          f"{what} / untagged control in the same boot", "ratio",
+                          HIGHER, None))
     for p in PROGS:
         w = f"{p} (glibc heap tagging)"
         specs.append((f"prog.{p}.tag_b", w, "tag memory per swapped tagged page (SUnreclaim)",
@@ -166,6 +177,11 @@ def parse_log(path):
     # boot's figure, so one slow pass (host scheduling) does not decide it.
     for key, v in syn.items():
         vals[key] = statistics.median(v)
+    for c in CLASSES:
+        for key in ("out", "in", "in_hot"):
+            ctl_v = vals.get(f"syn.untagged.{key}")
+            if ctl_v and vals.get(f"syn.{c}.{key}") is not None:
+                vals[f"syn.{c}.{key}_rel"] = vals[f"syn.{c}.{key}"] / ctl_v
     ctl = statistics.mean(controls) if controls else None
     slab_controls = [c for c in slab_controls if c is not None]
     slab_ctl = statistics.mean(slab_controls) if slab_controls else None
@@ -385,10 +401,13 @@ METHOD_NOTE = """\
   the swap devices are emptied (swapoff/swapon) between runs, so that one
   run's lingering swap-cache entries are not freed during the next. On
   mtetag also total_bytes / stored_pages from its own counters (payload
-  plus allocator rounding and xarray nodes). Every class runs three times
-  per boot (`bench_swap -r 3`; once under `BENCH_QUICK=1`) and the boot's
-  figure is the median of the passes, so that one pass slowed by the host
-  does not decide a round.
+  plus allocator rounding and xarray nodes). Every class runs
+  `BENCH_REPEATS` times per boot ({repeats} here; `bench_swap -r`) and the
+  boot's figure is the median of the passes, so that one pass slowed by
+  the host does not decide a round. The "/ untagged control" rows divide
+  each boot's throughput by the untagged control's in the same boot before
+  taking the medians over boots: that cancels the host's speed during
+  each boot, and leaves what tagged pages cost beyond the swap path.
 - **SUnreclaim against all slab**: both stores index their entries with an
   xarray, whose nodes (`radix_tree_node`) are *reclaimable* slab: the
   SUnreclaim figure holds the baseline's 128-byte kmalloc but neither
@@ -488,7 +507,7 @@ def main():
                   "![swap-in](swapin.png)\n![fio bandwidth](fio-bw.png)\n"
                   "![fio p99](fio-p99.png)\n![program wall time](wall.png)")
         md.append("")
-    md.append(METHOD_NOTE)
+    md.append(METHOD_NOTE.format(repeats=info.get("repeats", "?")))
     md.append(EMULATION_NOTE)
     md.append("## Boots\n")
     md.append("| round | side | kernel | host wall s | host load at start | exit |")

@@ -22,6 +22,9 @@
 #                      three folders up, as kbuild.sh leaves it); BENCH_B
 #                      then only names it
 #   BENCH_ONLY=...     a subset of synthetic,prog,fio
+#   BENCH_REPEATS=3    passes of every synthetic class per boot; each pass
+#                      lasts a fraction of a second, so more passes narrow
+#                      the boot's median (9 takes about 2.5 min a boot)
 #   BENCH_CODEC=NAME   the mtetag codec to measure (default: auto); raw
 #                      separates the store's own cost from the codecs'
 #   BENCH_DELAY=MS     mtetag's compress_delay_ms (default: the kernel's);
@@ -41,6 +44,8 @@ say() { echo "bench: $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
 
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive number"
+# bench_swap -r takes 1 to 16
+[[ ${BENCH_REPEATS:-3} =~ ^([1-9]|1[0-6])$ ]] || die "BENCH_REPEATS must be a number from 1 to 16"
 case $swap in disk|zram) ;; *) die "BENCH_SWAP must be disk or zram" ;; esac
 
 # Kernels. Both come from configs/base.config; the mtetag side is built with
@@ -92,7 +97,9 @@ append="kunit.enable=0 bench_quick=$quick"
 [ -n "${BENCH_ONLY:-}" ] && append="$append bench_only=$BENCH_ONLY"
 [ -n "${BENCH_CODEC:-}" ] && append="$append bench_codec=$BENCH_CODEC"
 [ -n "${BENCH_DELAY:-}" ] && append="$append bench_delay=$BENCH_DELAY"
-timeout=900
+[ -n "${BENCH_REPEATS:-}" ] && append="$append bench_repeats=$BENCH_REPEATS"
+# each synthetic pass of all classes takes about 20 s of the boot
+timeout=$((900 + 20 * ${BENCH_REPEATS:-3}))
 [ "$quick" = 1 ] && timeout=400
 
 rm -f "$out"/logs/*.log "$out/runs.tsv"
