@@ -23,6 +23,10 @@ import sys
 CLASSES = ["zero", "uniform", "runs", "heap", "random"]
 PROGS = ["zstd", "xz"]
 FIO_JOBS = ["pagecache", "shmem"]
+# The synthetic throughputs: key suffix and a short name for the rows
+# relative to the untagged control.
+THROUGHPUTS = [("out", "swap-out"), ("in", "swap-in, settled"),
+               ("in_hot", "swap-in, at once")]
 
 # Target kinds: ("max", r) ratio B/A must be <= r; ("min", r) >= r.
 HIGHER = "higher"
@@ -55,8 +59,7 @@ def metric_specs():
     # leaves what tagged pages cost on top of the swap path. Evidence for
     # reading the rows above, not a target of their own.
     for c in CLASSES:
-        for key, what in (("out", "swap-out"), ("in", "swap-in, settled"),
-                          ("in_hot", "swap-in, at once")):
+        for key, what in THROUGHPUTS:
             specs.append((f"syn.{c}.{key}_rel", f"synthetic {c}",
                           f"{what} / untagged control in the same boot", "ratio",
                           HIGHER, None))
@@ -178,7 +181,7 @@ def parse_log(path):
     for key, v in syn.items():
         vals[key] = statistics.median(v)
     for c in CLASSES:
-        for key in ("out", "in", "in_hot"):
+        for key, _ in THROUGHPUTS:
             ctl_v = vals.get(f"syn.untagged.{key}")
             if ctl_v and vals.get(f"syn.{c}.{key}") is not None:
                 vals[f"syn.{c}.{key}_rel"] = vals[f"syn.{c}.{key}"] / ctl_v

@@ -37,6 +37,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${MTETAG_BUILD:-$top/build}
 out=$build/bench
 rounds=${BENCH_ROUNDS:-3}
+repeats=${BENCH_REPEATS:-3}
 quick=${BENCH_QUICK:-0}
 swap=${BENCH_SWAP:-disk}
 want_b=${BENCH_B:-mtetag}
@@ -45,7 +46,7 @@ die() { echo "bench: ERROR: $*" >&2; exit 1; }
 
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive number"
 # bench_swap -r takes 1 to 16
-[[ ${BENCH_REPEATS:-3} =~ ^([1-9]|1[0-6])$ ]] || die "BENCH_REPEATS must be a number from 1 to 16"
+[[ $repeats =~ ^([1-9]|1[0-6])$ ]] || die "BENCH_REPEATS must be a number from 1 to 16"
 case $swap in disk|zram) ;; *) die "BENCH_SWAP must be disk or zram" ;; esac
 
 # Kernels. Both come from configs/base.config; the mtetag side is built with
@@ -93,13 +94,12 @@ install -m755 "$top/guest/bench.sh" "$out/root/tests/bench.sh"
 
 # kunit.enable=0: mtetag's KUnit suites are built in and would otherwise run
 # at every boot, before the workloads; both kernels get the same arguments.
-append="kunit.enable=0 bench_quick=$quick"
+append="kunit.enable=0 bench_quick=$quick bench_repeats=$repeats"
 [ -n "${BENCH_ONLY:-}" ] && append="$append bench_only=$BENCH_ONLY"
 [ -n "${BENCH_CODEC:-}" ] && append="$append bench_codec=$BENCH_CODEC"
 [ -n "${BENCH_DELAY:-}" ] && append="$append bench_delay=$BENCH_DELAY"
-[ -n "${BENCH_REPEATS:-}" ] && append="$append bench_repeats=$BENCH_REPEATS"
 # each synthetic pass of all classes takes about 20 s of the boot
-timeout=$((900 + 20 * ${BENCH_REPEATS:-3}))
+timeout=$((900 + 20 * repeats))
 [ "$quick" = 1 ] && timeout=400
 
 rm -f "$out"/logs/*.log "$out/runs.tsv"
