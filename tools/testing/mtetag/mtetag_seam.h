@@ -121,6 +121,14 @@ static inline u64 get_unaligned_le64(const void *p)
 	return v;
 }
 
+static inline void put_unaligned_le64(u64 v, void *p)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, sizeof(v));
+}
+
 /* Bitmaps: copied from include/linux/bitmap.h of 6.12. */
 static __always_inline
 unsigned long bitmap_read(const unsigned long *map, unsigned long start,
