@@ -15,7 +15,8 @@
 # bench_only=synthetic,prog,fio (a subset), bench_codec=NAME (the mtetag
 # codec to measure, instead of the default), bench_delay=MS (mtetag's
 # compress_delay_ms, instead of the default), bench_repeats=N (passes of
-# each synthetic class, 3 by default).
+# each synthetic class, 3 by default), bench_profile=1 (time the swap paths
+# and the tag hooks with the function profiler during the synthetic runs).
 . /tests/mtetag_lib.sh
 cg=/sys/fs/cgroup/test
 mt=$MTETAG_SYS
@@ -89,10 +90,46 @@ drain_swap() {
 	done
 }
 
+# bench_profile=1: the function profiler (kernels built with
+# configs/profile.config) over the swap paths and both kernels' tag hooks:
+# save, restore and free, upstream's and mtetag's (each kernel has only its
+# own). Few functions, none nested more than two deep, so that the
+# profiler's own cost stays small next to what it times.
+trace=/sys/kernel/tracing
+profile=$(arg bench_profile 0)
+profile_funcs="swap_writepage do_swap_page swap_entry_range_free
+	arch_prepare_to_swap arch_swap_restore mte_invalidate_tags
+	__mtetag_save_folio __mtetag_restore_folio __mtetag_invalidate"
+profile_start() {
+	[ "$profile" = 1 ] || return 0
+	[ -e $trace/function_profile_enabled ] || mount -t tracefs nodev $trace 2>/dev/null
+	if [ ! -e $trace/function_profile_enabled ]; then
+		echo "bench_profile: error=no_function_profiler"
+		return 0
+	fi
+	: > $trace/set_ftrace_filter
+	for f in $profile_funcs; do
+		echo $f >> $trace/set_ftrace_filter 2>/dev/null
+	done
+	# enabling starts the counts from zero
+	echo 1 > $trace/function_profile_enabled
+}
+# One line per function: calls and total microseconds, all CPUs.
+profile_stop() {
+	[ "$profile" = 1 ] && [ -e $trace/function_profile_enabled ] || return 0
+	echo 0 > $trace/function_profile_enabled
+	cat $trace/trace_stat/function* | awk -v w="$1" '
+		$1 != "Function" && $1 !~ /^-/ && $4 == "us" { hits[$1] += $2; us[$1] += $3 }
+		END { for (f in hits) printf "bench_profile: workload=%s fn=%s hits=%d us=%.1f\n", w, f, hits[f], us[f] }'
+}
+
 run_synthetic() {
 	echo "bench_info: synthetic pages=$pages repeats=$syn_repeats"
+	profile_start
 	in_cg /tests/bench_swap -n $pages -r $syn_repeats
-	echo "bench_info: synthetic exit=$?"
+	rc=$?
+	profile_stop synthetic
+	echo "bench_info: synthetic exit=$rc"
 }
 
 # The compressors, with the window and preset chosen so that their heap

@@ -28,6 +28,18 @@ FIO_JOBS = ["pagecache", "shmem"]
 THROUGHPUTS = [("out", "swap-out"), ("in", "swap-in, settled"),
                ("in_hot", "swap-in, at once")]
 
+# BENCH_PROFILE=1: what each kernel calls to save, restore and free a page's
+# tags (upstream's hooks on one side, mtetag's on the other), and the swap
+# paths around them. (row, candidate functions: the first a kernel has).
+PROFILE_ROWS = [
+    ("save the tags (swap-out)", ["__mtetag_save_folio", "arch_prepare_to_swap"]),
+    ("restore the tags (swap-in, PTE lock)", ["__mtetag_restore_folio", "arch_swap_restore"]),
+    ("free the tags (slot freed)", ["__mtetag_invalidate", "mte_invalidate_tags"]),
+    ("swap_writepage()", ["swap_writepage"]),
+    ("do_swap_page()", ["do_swap_page"]),
+    ("swap_entry_range_free()", ["swap_entry_range_free"]),
+]
+
 # Target kinds: ("max", r) ratio B/A must be <= r; ("min", r) >= r.
 HIGHER = "higher"
 LOWER = "lower"
@@ -140,6 +152,13 @@ def parse_log(path):
                 problems.append(f"synthetic {c}: {d['bad_pages']} pages came back wrong")
             if "too_few_evicted" in d:
                 problems.append(f"synthetic {c}: only {d['out']} of {d['pages']} pages evicted")
+        elif line.startswith("bench_profile:"):
+            d = kv(line)
+            if "error" in d:
+                problems.append(f"profile: {d['error']}")
+            elif num(d.get("hits")):
+                vals[f"prof.{d['fn']}.calls"] = num(d["hits"])
+                vals[f"prof.{d['fn']}.us"] = num(d["us"]) / num(d["hits"])
         elif line.startswith("bench_prog:"):
             d = kv(line)
             p = d["prog"]
@@ -288,6 +307,47 @@ def target_summary(checks):
         lines.append(f"{verdict}: {text} ({npass}/{len(rows)} rows)"
                      + (f"; missed: {', '.join(missed)}" if missed else ""))
     return lines
+
+
+def profile_table(per_side, names):
+    """Markdown rows of PROFILE_ROWS: microseconds per call and calls per boot
+    on each side (medians over the boots), or [] without profile data."""
+    rows = []
+    for what, fns in PROFILE_ROWS:
+        cells, per_call = [], []
+        for side in ("A", "B"):
+            fn = next((f for f in fns if any(f"prof.{f}.us" in v for v in per_side[side])),
+                      None)
+            us = summary([v[f"prof.{fn}.us"] for v in per_side[side] if f"prof.{fn}.us" in v])
+            calls = summary([v[f"prof.{fn}.calls"] for v in per_side[side]
+                             if f"prof.{fn}.calls" in v])
+            cells += [f"`{fn}`" if fn else "-", fmt_summary(us),
+                      fmt(calls[0]) if calls else "-"]
+            per_call.append(us[0] if us else None)
+        if all(c is None for c in per_call):
+            continue
+        a, b = per_call
+        diff = f"{b - a:+.2f}" if a is not None and b is not None else "-"
+        rows.append(f"| {what} | " + " | ".join(cells) + f" | {diff} |")
+    if not rows:
+        return []
+    head = (f"| | {names[0]} function | us per call [min-max] | calls | "
+            f"{names[1]} function | us per call [min-max] | calls | difference, us |")
+    return [head, "|" + "---|" * 8] + rows
+
+
+PROFILE_NOTE = """\
+## Cost per call (function profiler, BENCH_PROFILE=1)
+
+Both kernels built with `configs/profile.config`; during the synthetic
+runs the function profiler times the functions below (wall time from entry
+to return, children and waits included; medians over the boots). Each
+kernel has only its own hooks: upstream's `arch_*`/`mte_*` on 6.12,
+mtetag's `__mtetag_*` on the patched tree; both are called for every
+page, tagged or not. The profiler's entry and exit cost falls on every
+timed call alike, and slows the whole run: the throughput figures of a
+profiled run are not the ones to quote.
+"""
 
 
 def read_runs(out):
@@ -510,6 +570,11 @@ def main():
                   "![swap-in](swapin.png)\n![fio bandwidth](fio-bw.png)\n"
                   "![fio p99](fio-p99.png)\n![program wall time](wall.png)")
         md.append("")
+    prof = profile_table(per_side, names)
+    if prof:
+        md.append(PROFILE_NOTE)
+        md += prof
+        md.append("")
     md.append(METHOD_NOTE.format(repeats=info.get("repeats", "?")))
     md.append(EMULATION_NOTE)
     md.append("## Boots\n")
@@ -530,6 +595,8 @@ def main():
         f.write("\n".join(md))
 
     print("\n".join(table))
+    if prof:
+        print("\n" + "\n".join(prof))
     if problems:
         print("\nProblems:\n" + "\n".join(f"  {p}" for p in problems))
     print("\ntargets:\n" + "\n".join(f"  {t}" for t in targets))

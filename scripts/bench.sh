@@ -31,6 +31,13 @@
 #                      0 compresses at swap-out, as before deferral
 #   BENCH_OVERLAY=DIR  a tree copied over the initramfs (programs to try
 #                      before they are part of it)
+#   BENCH_PROFILE=1    both kernels built with configs/profile.config too
+#                      (kernel-*-profile), and the function profiler timing
+#                      the swap paths and each kernel's tag hooks during
+#                      the synthetic runs: a cost per call of save, restore
+#                      and free on either side. The profiler slows what it
+#                      times, so the throughputs of such a run are not the
+#                      ones to quote
 #   MEM, SMP           guest size, the same for both kernels (1G, 2)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,27 +54,45 @@ die() { echo "bench: ERROR: $*" >&2; exit 1; }
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive number"
 # bench_swap -r takes 1 to 16
 [[ $repeats =~ ^([1-9]|1[0-6])$ ]] || die "BENCH_REPEATS must be a number from 1 to 16"
+profile=${BENCH_PROFILE:-0}
+case $profile in 0|1) ;; *) die "BENCH_PROFILE must be 0 or 1" ;; esac
+# the kernels' folder (and kbuild.sh configuration) suffix
+sfx=
+[ "$profile" = 1 ] && sfx=-profile
 case $swap in disk|zram) ;; *) die "BENCH_SWAP must be disk or zram" ;; esac
 
 # Kernels. Both come from configs/base.config; the mtetag side is built with
 # configs/bench.config, which adds nothing but CONFIG_MTETAG (the
 # differences are listed in the results).
-make -s -C "$top" kernel-baseline
-image_a=$build/kernel-baseline/arch/arm64/boot/Image
+# kernel NAME: make kernel-NAME, or its profiled twin
+kernel() {
+	if [ -z "$sfx" ]; then
+		make -s -C "$top" "kernel-$1"
+	elif [ "$1" = baseline ]; then
+		make -s -C "$top" deps &&
+			"$top/scripts/kbuild.sh" baseline$sfx "$("$top/scripts/tree.sh" pristine)" \
+				"$build/kernel-baseline$sfx"
+	else
+		make -s -C "$top" tree &&
+			"$top/scripts/kbuild.sh" "$1$sfx" "$build/src" "$build/kernel-$1$sfx"
+	fi
+}
+kernel baseline
+image_a=$build/kernel-baseline$sfx/arch/arm64/boot/Image
 name_b=$want_b
 if [ -n "${BENCH_IMAGE_B:-}" ]; then
 	image_b=$BENCH_IMAGE_B
 	config_b=$(dirname "$image_b")/../../../.config
 elif [ "$want_b" = mtetag ]; then
 	# configs/bench.config: the baseline's options on the patched tree
-	if ! make -s -C "$top" kernel-bench; then
+	if ! kernel bench; then
 		say "WARNING: the mtetag kernel does not build: measuring baseline against itself"
 		name_b=baseline
 	fi
 fi
 if [ -z "${BENCH_IMAGE_B:-}" ]; then
-	dir_b=$build/kernel-$name_b
-	[ "$name_b" = mtetag ] && dir_b=$build/kernel-bench
+	dir_b=$build/kernel-$name_b$sfx
+	[ "$name_b" = mtetag ] && dir_b=$build/kernel-bench$sfx
 	image_b=$dir_b/arch/arm64/boot/Image
 	config_b=$dir_b/.config
 fi
@@ -98,12 +123,13 @@ append="kunit.enable=0 bench_quick=$quick bench_repeats=$repeats"
 [ -n "${BENCH_ONLY:-}" ] && append="$append bench_only=$BENCH_ONLY"
 [ -n "${BENCH_CODEC:-}" ] && append="$append bench_codec=$BENCH_CODEC"
 [ -n "${BENCH_DELAY:-}" ] && append="$append bench_delay=$BENCH_DELAY"
+[ "$profile" = 1 ] && append="$append bench_profile=1"
 # each synthetic pass of all classes takes about 20 s of the boot
 timeout=$((900 + 20 * repeats))
 [ "$quick" = 1 ] && timeout=400
 
 rm -f "$out"/logs/*.log "$out/runs.tsv"
-diff <(grep '^CONFIG_' "$build/kernel-baseline/.config" | sort) \
+diff <(grep '^CONFIG_' "$build/kernel-baseline$sfx/.config" | sort) \
 	<(grep '^CONFIG_' "$config_b" | sort) |
 	sed -n 's/^[<>] //p' > "$out/config-diff.txt" || true
 printf 'round\tside\tkernel\tlog\twall_s\tloadavg\trc\n' > "$out/runs.tsv"

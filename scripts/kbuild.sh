@@ -23,7 +23,10 @@ baseline) frags="$frags $top/configs/baseline.config" ;;
 mtetag) frags="$frags $top/configs/mtetag.config" ;;
 debug) frags="$frags $top/configs/mtetag.config $top/configs/debug.config" ;;
 bench) frags="$frags $top/configs/bench.config" ;;
-*) die "unknown configuration '$cfg' (baseline, mtetag, debug, bench)" ;;
+# the benchmark's kernels with the function profiler (BENCH_PROFILE=1)
+baseline-profile) frags="$frags $top/configs/baseline.config $top/configs/profile.config" ;;
+bench-profile) frags="$frags $top/configs/bench.config $top/configs/profile.config" ;;
+*) die "unknown configuration '$cfg' (baseline, mtetag, debug, bench, baseline-profile, bench-profile)" ;;
 esac
 
 export CCACHE_DIR=$cache/ccache
@@ -57,9 +60,13 @@ if [ "$(cat "$obj/.mtetag-config" 2>/dev/null)" != "$want" ] || [ ! -f "$obj/.co
 	say "configuring from $(echo $frags | xargs -n1 basename | xargs)"
 	cat $frags > "$obj/mtetag-fragments.config"
 	"${kmake[@]}" KCONFIG_ALLCONFIG="$obj/mtetag-fragments.config" allnoconfig >/dev/null
-	missing=$(grep -h '^CONFIG_' $frags | while IFS= read -r line; do
-		grep -qxF "$line" "$obj/.config" || echo "$line"
-	done)
+	# a later fragment's "CONFIG_X=..." or "# CONFIG_X is not set"
+	# overrides an earlier one's, as in Kconfig: check the last of each
+	missing=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1 &/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 -/p' $frags |
+		awk '{ last[$1] = $2 } END { for (o in last) if (last[o] != "-") print last[o] }' |
+		while IFS= read -r line; do
+			grep -qxF "$line" "$obj/.config" || echo "$line"
+		done)
 	if [ -n "$missing" ] && [ "${MTETAG_CONFIG_LAX:-0}" = 1 ]; then
 		# bisecting a series: later patches add these options
 		say "note: not (yet) available: $(echo $missing)"
