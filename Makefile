@@ -23,6 +23,7 @@ KERNEL_mtetag	:= $(BUILD)/kernel-mtetag/arch/arm64/boot/Image
 INITRD		:= $(BUILD)/guest/initrd.cpio.gz
 
 .PHONY: all deps tree kernels kernel-baseline kernel-mtetag kernel-debug kernel-bench \
+	kernel-baseline-profile kernel-bench-profile \
 	initramfs run test shell host-test check bench bench-codec soak corpus \
 	patches clean distclean help
 
@@ -37,10 +38,11 @@ deps:
 tree: deps
 	@scripts/tree.sh mtetag $(SRC) >/dev/null
 
-kernel-baseline: deps
-	@scripts/kbuild.sh baseline "$$(scripts/tree.sh pristine)" $(BUILD)/kernel-baseline
+# the *-profile twins: the benchmark's kernels for BENCH_PROFILE=1
+kernel-baseline kernel-baseline-profile: kernel-%: deps
+	@scripts/kbuild.sh $* "$$(scripts/tree.sh pristine)" $(BUILD)/kernel-$*
 
-kernel-mtetag kernel-debug kernel-bench: kernel-%: tree
+kernel-mtetag kernel-debug kernel-bench kernel-bench-profile: kernel-%: tree
 	@scripts/kbuild.sh $* $(SRC) $(BUILD)/kernel-$*
 
 kernels: kernel-mtetag kernel-baseline kernel-debug

@@ -65,18 +65,7 @@ case $swap in disk|zram) ;; *) die "BENCH_SWAP must be disk or zram" ;; esac
 # configs/bench.config, which adds nothing but CONFIG_MTETAG (the
 # differences are listed in the results).
 # kernel NAME: make kernel-NAME, or its profiled twin
-kernel() {
-	if [ -z "$sfx" ]; then
-		make -s -C "$top" "kernel-$1"
-	elif [ "$1" = baseline ]; then
-		make -s -C "$top" deps &&
-			"$top/scripts/kbuild.sh" baseline$sfx "$("$top/scripts/tree.sh" pristine)" \
-				"$build/kernel-baseline$sfx"
-	else
-		make -s -C "$top" tree &&
-			"$top/scripts/kbuild.sh" "$1$sfx" "$build/src" "$build/kernel-$1$sfx"
-	fi
-}
+kernel() { make -s -C "$top" "kernel-$1$sfx"; }
 kernel baseline
 image_a=$build/kernel-baseline$sfx/arch/arm64/boot/Image
 name_b=$want_b
