@@ -451,6 +451,10 @@ shared with other work (see the host load of each boot below).
   2-core host, hence the medians over several rounds.
 """
 
+# BENCH_ICOUNT: what the times of such a run are
+ICOUNT_NOTE = ("by instruction count ({}): times are executed guest "
+               "instructions, whatever the host's load")
+
 METHOD_NOTE = """\
 ## How the figures are obtained
 
@@ -548,11 +552,14 @@ def main():
     rounds = max([int(r["round"]) for r in runs] or [0])
     have_plots = write_plots(out, by_key, names)
 
+    clock_path = os.path.join(out, "clock.txt")
+    clock = open(clock_path).read().strip() if os.path.exists(clock_path) else ""
     md = [f"# mtetag benchmark: {names[1]} against {names[0]}", ""]
     md.append(f"{rounds} round(s), kernels booted alternately (A B A B); guest "
               f"{info.get('mem_kb', '?')} kB, swap on {info.get('swap', '?')}"
               f"{', quick sizes' if info.get('quick') == '1' else ''}; "
-              f"codec {info.get('codec') or '-'} on the mtetag side when present. "
+              f"codec {info.get('codec') or '-'} on the mtetag side when present; "
+              f"guest clocks {ICOUNT_NOTE.format(clock) if clock else 'in host time'}. "
               f"Targets: {npass} pass, {nmiss} miss.")
     md.append("")
     if problems:

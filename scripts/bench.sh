@@ -38,6 +38,13 @@
 #                      and free on either side. The profiler slows what it
 #                      times, so the throughputs of such a run are not the
 #                      ones to quote
+#   BENCH_ICOUNT=N     the guests' clocks count instructions (QEMU -icount
+#                      shift=N,sleep=off: 2^N ns each, one vCPU thread),
+#                      not host time, so the host's load and speed do not
+#                      move the times: they become the instructions each
+#                      kernel executes, every one weighing the same. Needs
+#                      BENCH_SWAP=zram: an idle guest's clock jumps to its
+#                      next timer, so a disk's waits would not be timed
 #   MEM, SMP           guest size, the same for both kernels (1G, 2)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,6 +67,12 @@ case $profile in 0|1) ;; *) die "BENCH_PROFILE must be 0 or 1" ;; esac
 sfx=
 [ "$profile" = 1 ] && sfx=-profile
 case $swap in disk|zram) ;; *) die "BENCH_SWAP must be disk or zram" ;; esac
+icount=${BENCH_ICOUNT:-}
+if [ -n "$icount" ]; then
+	[[ $icount =~ ^([0-9]|10)$ ]] || die "BENCH_ICOUNT must be a shift from 0 to 10"
+	# an idle guest's clock jumps to its next timer: a disk's waits vanish
+	[ "$swap" = zram ] || die "BENCH_ICOUNT needs BENCH_SWAP=zram: with the clock counting instructions, waits for the disk are not timed"
+fi
 
 # Kernels. Both come from configs/base.config; the mtetag side is built with
 # configs/bench.config, which adds nothing but CONFIG_MTETAG (the
@@ -122,7 +135,8 @@ diff <(grep '^CONFIG_' "$build/kernel-baseline$sfx/.config" | sort) \
 	<(grep '^CONFIG_' "$config_b" | sort) |
 	sed -n 's/^[<>] //p' > "$out/config-diff.txt" || true
 printf 'round\tside\tkernel\tlog\twall_s\tloadavg\trc\n' > "$out/runs.tsv"
-say "$rounds round(s), baseline (A) against $name_b (B), swap on $swap${BENCH_ONLY:+, only $BENCH_ONLY}"
+say "$rounds round(s), baseline (A) against $name_b (B), swap on $swap${BENCH_ONLY:+, only $BENCH_ONLY}${icount:+, clocks by icount shift=$icount}"
+echo "${icount:+icount shift=$icount}" > "$out/clock.txt"
 for r in $(seq "$rounds"); do
 	for side in A B; do
 		if [ $side = A ]; then kname=baseline image=$image_a; else kname=$name_b image=$image_b; fi
@@ -130,7 +144,7 @@ for r in $(seq "$rounds"); do
 		load=$(cut -d' ' -f1 /proc/loadavg)
 		t0=$(date +%s.%N)
 		rc=0
-		QUIET=1 TIMEOUT=$timeout APPEND="$append" MEM=${MEM:-1G} SMP=${SMP:-2} \
+		QUIET=1 TIMEOUT=$timeout APPEND="$append" MEM=${MEM:-1G} SMP=${SMP:-2} ICOUNT=$icount \
 			"$top/scripts/qemu.sh" "$image" "$out/initrd.cpio.gz" bench "$log" "$swap" || rc=$?
 		wall=$(echo "$(date +%s.%N) - $t0" | bc)
 		printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n' "$r" $side "$kname" "$log" "$wall" "$load" $rc >> "$out/runs.tsv"

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tests that need no kernel boot: the codec harness (kernel sources compiled
-# in userspace, sanitizers, a short fuzz run) and the mtetag-stat tool against
-# fixture trees. Each suite ends with 'N passed, N failed'; the sums go to
-# $1 (default build/logs/host.counts).
+# in userspace, sanitizers, a short fuzz run), the mtetag-stat tool against
+# fixture trees and make bench's refusal of bad knobs. Each suite ends with
+# 'N passed, N failed'; the sums go to $1 (default build/logs/host.counts).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 counts=${1:-$top/build/logs/host.counts}
-mkdir -p "$(dirname "$counts")"
+mkdir -p "$(dirname "$counts")" "$top/build/logs"
 p=0 f=0 s=0
 for suite in tools/testing/mtetag tools/mtetag-stat; do
 	[ -f "$top/$suite/Makefile" ] || continue
@@ -32,6 +32,20 @@ for suite in tools/testing/mtetag tools/mtetag-stat; do
 	fi
 	echo "host-test: $suite: $sp passed, $sf failed"
 done
+# make bench's knobs
+log=$top/build/logs/host-bench-args.log
+echo "host-test: bench arguments"
+"$top/scripts/bench-args-test.sh" > "$log" 2>&1
+line=$(grep -E '^bench-args: [0-9]+ passed, [0-9]+ failed' "$log")
+grep '^not ok' "$log" | head -20
+if [ -z "$line" ]; then
+	echo "host-test: bench arguments: FAIL: no 'N passed, N failed' line; see $log"
+	f=$((f + 1))
+else
+	read -r sp sf <<< "$(echo "$line" | sed -E 's/^[^0-9]*([0-9]+) passed, ([0-9]+) failed.*/\1 \2/')"
+	p=$((p + sp)) f=$((f + sf))
+	echo "host-test: bench arguments: $sp passed, $sf failed"
+fi
 echo "$p $f $s" > "$counts"
 echo "host: $p passed, $f failed, $s skipped"
 [ "$f" -eq 0 ]

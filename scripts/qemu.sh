@@ -10,7 +10,8 @@
 # (default 2), KVM_NESTED=1 adds EL2 so KVM can run inside the guest,
 # APPEND adds kernel arguments, QEMU names the emulator binary (the
 # negative control points it at Debian's broken 7.2 on purpose, with
-# QEMU_ALLOW_BROKEN=1).
+# QEMU_ALLOW_BROKEN=1), ICOUNT=N runs the guest with -icount shift=N: its
+# clocks then count executed instructions (2^N ns each), not host time.
 set -euo pipefail
 kernel=$1 initrd=$2 mode=$3 log=$4 swap=${5:-disk}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +35,10 @@ cmd=("$qemu" -machine "$machine" -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}"
 	-kernel "$kernel" -initrd "$initrd"
 	-drive "file=$swapimg,format=raw,if=virtio"
 	-append "console=ttyAMA0 loglevel=4 panic=-1 kunit.enable=1 guest_mode=$mode guest_swap=$swap ${APPEND:-}")
+if [ -n "${ICOUNT:-}" ]; then
+	[[ $ICOUNT =~ ^([0-9]|10)$ ]] || die "ICOUNT must be a shift from 0 to 10"
+	cmd+=(-icount "shift=$ICOUNT,sleep=off")
+fi
 
 if [ "$mode" = shell ]; then
 	exec "${cmd[@]}"
