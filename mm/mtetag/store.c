@@ -725,17 +725,22 @@ static void *mtetag_make_entry(struct mtetag_type *t,
 	return mtetag_alloc_entry(enc, tags, gfp);
 }
 
-/* Mark the slot at @xas for what it now holds; tree lock held. */
-static void mtetag_set_marks(struct xa_state *xas, bool raw, bool pending)
+/*
+ * Mark the slot at @xas for what it now holds; tree lock held. A slot that
+ * was empty has no marks (storing NULL clears them), hence @was_empty:
+ * each clear walks up the tree.
+ */
+static void mtetag_set_marks(struct xa_state *xas, bool raw, bool pending,
+			     bool was_empty)
 {
 	if (raw)
 		xas_set_mark(xas, MTETAG_MARK_RAW);
-	else
+	else if (!was_empty)
 		xas_clear_mark(xas, MTETAG_MARK_RAW);
 	if (pending) {
 		xas_set_mark(xas, MTETAG_MARK_PENDING);
 		xas_set_mark(xas, MTETAG_MARK_YOUNG);
-	} else {
+	} else if (!was_empty) {
 		xas_clear_mark(xas, MTETAG_MARK_PENDING);
 		xas_clear_mark(xas, MTETAG_MARK_YOUNG);
 	}
@@ -790,7 +795,7 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 		}
 		xas_store(&xas, entry);
 		if (!xas_error(&xas))
-			mtetag_set_marks(&xas, raw, pending);
+			mtetag_set_marks(&xas, raw, pending, !old);
 		xas_unlock(&xas);
 	} while (xas_nomem(&xas, gfp));
 
@@ -923,7 +928,7 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 			mtetag_charge(t, offset,
 				      (long)cost.alloc - (long)old_cost.alloc);
 		}
-		mtetag_set_marks(&xas, !entry, false);
+		mtetag_set_marks(&xas, !entry, false, false);
 	}
 	xas_unlock(&xas);
 
@@ -1081,7 +1086,8 @@ static int mtetag_decode_entry(void *entry, u8 *tags)
  * A raw entry is written to the page straight from the blob under the
  * tree lock, as 6.12 did: the worker may replace and free a pending one as
  * soon as the lock is dropped. Any other entry is decoded after the lock
- * is dropped, into a buffer on the stack, without a copy of the blob.
+ * is dropped, into a buffer on the stack, without a copy of the blob; an
+ * inline one, most entries, is read without taking the lock at all.
  */
 static void mtetag_restore_page(struct mtetag_type *t, int type,
 				pgoff_t offset, struct page *page)
@@ -1090,19 +1096,27 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 	enum mtetag_codec codec = MTETAG_NR_CODECS;
 	u8 tags[MTETAG_RAW_SIZE];
 	struct mtetag_cost cost;
-	void *entry = NULL;
 	bool raw = false, claimed;
+	void *entry;
 	int err;
 
 	/* Most restored pages were not tagged: look without the lock. */
-	if (!xa_load(mtetag_tree(t, offset), offset))
+	entry = xa_load(mtetag_tree(t, offset), offset);
+	if (!entry)
 		return;
 	/*
 	 * The entry cannot go while the folio is locked (the slot is not
 	 * freed, nothing else saves into it), so claim the page first.
 	 */
 	claimed = arch_mtetag_try_claim_page(page);
-	if (claimed || trace_mtetag_restore_enabled()) {
+	if (xa_is_value(entry)) {
+		/*
+		 * Inline: nothing to free, and the worker replaces only
+		 * pending raw entries, so this one stays without the lock.
+		 */
+		if (trace_mtetag_restore_enabled())
+			codec = mtetag_inline_codec(xa_to_value(entry));
+	} else if (claimed || trace_mtetag_restore_enabled()) {
 		xas_lock(&xas);
 		entry = xas_load(&xas);
 		raw = entry && xas_get_mark(&xas, MTETAG_MARK_RAW);

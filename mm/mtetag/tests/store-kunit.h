@@ -232,6 +232,42 @@ static void mtetag_test_erase(struct kunit *test)
 	mtetag_test_expect_empty(test);
 }
 
+/*
+ * A store into an empty slot sets the marks it needs and clears none
+ * (storing NULL cleared them): a slot freed while raw and pending, then
+ * saved again inline, must not come back raw or pending.
+ */
+static void mtetag_test_reuse_marks(struct kunit *test)
+{
+	struct mtetag_type *t = test->priv;
+	u8 in[MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
+	struct mtetag_cost cost;
+
+	mtetag_test_runs(in, 40);
+	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 9, in), 0);
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 9, out, &cost), 0);
+	KUNIT_ASSERT_TRUE(test, cost.raw && cost.pending);
+	__mtetag_invalidate(MTETAG_TEST_TYPE, 9);
+
+	mtetag_test_runs(in, 3);
+	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 9, in), 0);
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 9, out, &cost), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, in, MTETAG_RAW_SIZE);
+	KUNIT_EXPECT_TRUE(test, cost.is_inline);
+	KUNIT_EXPECT_FALSE(test, cost.raw);
+	KUNIT_EXPECT_FALSE(test, cost.pending);
+	KUNIT_EXPECT_FALSE(test, xa_get_mark(mtetag_tree(t, 9), 9, MTETAG_MARK_RAW));
+	KUNIT_EXPECT_FALSE(test, xa_get_mark(mtetag_tree(t, 9), 9, MTETAG_MARK_PENDING));
+	KUNIT_EXPECT_FALSE(test, xa_get_mark(mtetag_tree(t, 9), 9, MTETAG_MARK_YOUNG));
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_PENDING_PAGES), 0);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_RAW_PAGES), 0);
+	/* and the worker finds nothing to do there */
+	KUNIT_EXPECT_EQ(test, mtetag_compress_tree(t, MTETAG_TEST_TYPE, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_COMPRESSIONS), 0);
+	KUNIT_EXPECT_GE(test, mtetag_erase(t, 9), 0);
+	mtetag_test_expect_empty(test);
+}
+
 static void mtetag_test_sweep_shards(struct kunit *test)
 {
 	struct mtetag_type *t = test->priv;
@@ -769,6 +805,7 @@ static struct kunit_case mtetag_store_test_cases[] = {
 	KUNIT_CASE(mtetag_test_insert_lookup),
 	KUNIT_CASE(mtetag_test_replace),
 	KUNIT_CASE(mtetag_test_erase),
+	KUNIT_CASE(mtetag_test_reuse_marks),
 	KUNIT_CASE(mtetag_test_sweep_shards),
 	KUNIT_CASE(mtetag_test_raw_cost),
 	KUNIT_CASE(mtetag_test_rounding),
