@@ -1064,6 +1064,9 @@ int mtetag_set_compress_delay(unsigned int ms)
  * Restore
  */
 
+/* What a zero entry restores: all granules tag 0. */
+static const u8 mtetag_zero_tags[MTETAG_RAW_SIZE];
+
 /*
  * Decode the entry of a slot whose folio the caller holds locked, with the
  * tree lock dropped: only the compression worker changes such a slot, and
@@ -1136,7 +1139,10 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 		return;
 	}
 
-	if (!raw) {
+	if (entry == xa_mk_value(MTETAG_INLINE_ZERO)) {
+		/* The commonest entry: no decode, no buffer to clear. */
+		arch_mtetag_write_page(page, mtetag_zero_tags);
+	} else if (!raw) {
 		err = entry ? mtetag_decode_entry(entry, tags) : -ENOENT;
 		if (WARN_ONCE(err, "mtetag: bad entry for swap slot %d:%lu (%d): zero tags\n",
 			      type, offset, err)) {
