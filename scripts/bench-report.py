@@ -449,6 +449,13 @@ shared with other work (see the host load of each boot below).
   both sides alike; the mtetag/baseline ratio of medians cancels most of
   what emulation does to absolute times, but not the noise of a shared
   2-core host, hence the medians over several rounds.
+- **Instruction counts (`BENCH_ICOUNT`, zram swap).** With QEMU's `-icount`
+  the guest's clocks advance by the instructions it executes, so times no
+  longer depend on the host: an A/A run reads 1.000x on every row. Such a
+  time is a count of instructions, each weighing the same (a division as
+  much as a move, an access to tagged memory as much as one to untagged
+  memory), which is closer to what a real core spends than TCG's host time
+  but not the same; without a disk, there is no I/O to overlap with.
 """
 
 # BENCH_ICOUNT: what the times of such a run are
