@@ -348,7 +348,8 @@ static __always_inline u64 compact_put_run(u8 *out, unsigned int pos,
 static __always_inline void compact_code_page(struct compact_rc *rc,
 					      const u8 *in, u8 *out)
 {
-	struct compact_model m;
+	/* compact_model_init() sets every word. */
+	struct compact_model m __uninitialized;
 	unsigned int pos = 0, prev = NO_TAG, last_nz = NO_TAG;
 	unsigned int last_len[2] = { 0, 0 };
 	u64 acc = 0;

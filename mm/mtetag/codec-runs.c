@@ -165,7 +165,8 @@ static unsigned int runs_unrank(unsigned long rank, unsigned int k,
  */
 int mtetag_runs_decode(unsigned long value, u8 *tags)
 {
-	unsigned int start[MTETAG_RUNS_MAX + 1];
+	/* [0..n + 1] are set before they are read. */
+	unsigned int start[MTETAG_RUNS_MAX + 1] __uninitialized;
 	unsigned int n, i, tag, hi;
 	unsigned long map[1] = { value };
 	unsigned long code, rank;

@@ -623,6 +623,12 @@ static unsigned long mtetag_type_destroy(int type)
 
 /* ---------------------------------------------------------------------
  * Save
+ *
+ * The swap paths keep a page's tags, or their encoding, on the stack, and
+ * write each such buffer in full before they read it: they are declared
+ * __uninitialized, since CONFIG_INIT_STACK_ALL_ZERO (the default where the
+ * compiler supports it) would otherwise zero each at every call, three
+ * 128-byte memset()s per swap-out and one per swap-in.
  */
 
 static bool mtetag_should_fail_save(struct mtetag_type *t, size_t size)
@@ -647,7 +653,6 @@ static bool mtetag_should_fail_save(struct mtetag_type *t, size_t size)
 static void mtetag_check_enc(struct mtetag_type *t, const u8 *tags,
 			     struct mtetag_enc *enc)
 {
-	u8 check[MTETAG_RAW_SIZE];
 	bool ok;
 	int err = 0;
 
@@ -662,6 +667,9 @@ static void mtetag_check_enc(struct mtetag_type *t, const u8 *tags,
 
 	if (ok && IS_ENABLED(CONFIG_MTETAG_DEBUG_VERIFY) &&
 	    enc->codec != MTETAG_CODEC_RAW) {
+		/* Here only: INIT_STACK_ALL_ZERO would zero it every save. */
+		u8 check[MTETAG_RAW_SIZE];
+
 		if (enc->is_inline)
 			err = mtetag_decode_inline(enc->value, check);
 		else
@@ -761,7 +769,8 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 	bool raw, pending = false, old_raw = false, old_pending = false;
 	struct mtetag_cost cost;
-	struct mtetag_enc enc;
+	/* Every field is set before it is read; buf up to len. */
+	struct mtetag_enc enc __uninitialized;
 	void *entry, *old;
 
 	if (!defer) {
@@ -830,7 +839,8 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
 	bool defer = READ_ONCE(mtetag_compress_delay_ms);
 	long i, nr = folio_nr_pages(folio), saved = 0;
-	u8 tags[MTETAG_RAW_SIZE];
+	/* Read in full from each page before use. */
+	u8 tags[MTETAG_RAW_SIZE] __uninitialized;
 	int err = 0;
 
 	for (i = 0; i < nr; i++) {
@@ -1097,7 +1107,8 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
 	enum mtetag_codec codec = MTETAG_NR_CODECS;
-	u8 tags[MTETAG_RAW_SIZE];
+	/* Decoded in full, or zeroed on error, before it is written out. */
+	u8 tags[MTETAG_RAW_SIZE] __uninitialized;
 	struct mtetag_cost cost;
 	bool raw = false, claimed;
 	void *entry;

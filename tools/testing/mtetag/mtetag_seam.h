@@ -43,6 +43,12 @@ typedef int64_t s64;
 #undef __always_inline
 #define __always_inline		inline __attribute__((__always_inline__))
 #define __percpu
+/* As include/linux/compiler_attributes.h: not zeroed by auto-var-init. */
+#if __has_attribute(__uninitialized__)
+#define __uninitialized		__attribute__((__uninitialized__))
+#else
+#define __uninitialized
+#endif
 
 #define min_t(type, a, b)	((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 #define max_t(type, a, b)	((type)(a) > (type)(b) ? (type)(a) : (type)(b))

@@ -50,15 +50,16 @@ static unsigned int stored_size(const struct mtetag_enc *enc)
 
 /*
  * Decode @enc from an exactly-sized heap copy (so ASan sees over-reads)
- * into a poisoned buffer and compare with @tags.
+ * into a buffer poisoned with @poison and compare with @tags.
  */
-static bool decode_matches(const struct mtetag_enc *enc, const u8 *tags)
+static bool decode_poisoned(const struct mtetag_enc *enc, const u8 *tags,
+			    u8 poison)
 {
 	u8 out[MTETAG_RAW_SIZE];
 	u8 *copy;
 	int ret;
 
-	memset(out, 0xa5, sizeof(out));
+	memset(out, poison, sizeof(out));
 	if (enc->is_inline) {
 		ret = mtetag_decode_inline(enc->value, out);
 	} else {
@@ -68,6 +69,17 @@ static bool decode_matches(const struct mtetag_enc *enc, const u8 *tags)
 		free(copy);
 	}
 	return !ret && !memcmp(out, tags, MTETAG_RAW_SIZE);
+}
+
+/*
+ * Round trip of @enc. Two complementary poisons: a byte the decoder left
+ * unwritten differs from @tags under one of them. The store decodes into
+ * __uninitialized stack buffers, so a decoder must write all of its output.
+ */
+static bool decode_matches(const struct mtetag_enc *enc, const u8 *tags)
+{
+	return decode_poisoned(enc, tags, 0xa5) &&
+	       decode_poisoned(enc, tags, 0x5a);
 }
 
 /* Encode with @policy, check the result's invariants and round trip. */
