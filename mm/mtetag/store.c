@@ -1210,10 +1210,12 @@ void __mtetag_invalidate(int type, pgoff_t offset)
 	if (!t->trees)
 		return;
 	/*
-	 * Most freed slots held untagged pages: check without the tree lock.
-	 * Nothing can store into a slot while it is being freed.
+	 * As zswap_invalidate(): a tree that holds nothing needs no lock, and
+	 * one that does is walked once, under it. A lockless lookup first
+	 * would walk a tagged page's slot twice to spare an untagged one the
+	 * lock.
 	 */
-	if (!xa_load(mtetag_tree(t, offset), offset))
+	if (xa_empty(mtetag_tree(t, offset)))
 		return;
 	size = mtetag_erase(t, offset);
 	if (size < 0)
