@@ -552,6 +552,19 @@ static void mtetag_free_entry(void *entry, bool raw)
 }
 
 /*
+ * The marks of @entry, which @xas points at; tree lock held. Only blobs
+ * carry marks, so an inline value, most entries, needs no look at them.
+ */
+static void mtetag_get_marks(struct xa_state *xas, void *entry, bool *raw,
+			     bool *pending)
+{
+	bool blob = !xa_is_value(entry);
+
+	*raw = blob && xas_get_mark(xas, MTETAG_MARK_RAW);
+	*pending = blob && xas_get_mark(xas, MTETAG_MARK_PENDING);
+}
+
+/*
  * Erase the entry of @offset, if any, and free it. Any context (takes the
  * tree's spinlock). Return: the bytes the entry occupied, or -ENOENT.
  */
@@ -568,8 +581,7 @@ static int mtetag_erase(struct mtetag_type *t, pgoff_t offset)
 		xas_unlock(&xas);
 		return -ENOENT;
 	}
-	raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
-	pending = xas_get_mark(&xas, MTETAG_MARK_PENDING);
+	mtetag_get_marks(&xas, entry, &raw, &pending);
 	xas_store(&xas, NULL);
 	xas_unlock(&xas);
 
@@ -798,10 +810,8 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	do {
 		xas_lock(&xas);
 		old = xas_load(&xas);
-		if (old) {
-			old_raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
-			old_pending = xas_get_mark(&xas, MTETAG_MARK_PENDING);
-		}
+		if (old)
+			mtetag_get_marks(&xas, old, &old_raw, &old_pending);
 		xas_store(&xas, entry);
 		if (!xas_error(&xas))
 			mtetag_set_marks(&xas, raw, pending, !old);
