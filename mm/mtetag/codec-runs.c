@@ -156,6 +156,45 @@ static unsigned int runs_unrank(unsigned long rank, unsigned int k,
 	}
 }
 
+/* The tags of each page of one tag, for mtetag_inline_uniform(). */
+static const u8 runs_uniform[16][MTETAG_RAW_SIZE] = {
+	[0] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x00 },
+	[1] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x11 },
+	[2] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x22 },
+	[3] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x33 },
+	[4] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x44 },
+	[5] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x55 },
+	[6] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x66 },
+	[7] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x77 },
+	[8] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x88 },
+	[9] = { [0 ... MTETAG_RAW_SIZE - 1] = 0x99 },
+	[10] = { [0 ... MTETAG_RAW_SIZE - 1] = 0xaa },
+	[11] = { [0 ... MTETAG_RAW_SIZE - 1] = 0xbb },
+	[12] = { [0 ... MTETAG_RAW_SIZE - 1] = 0xcc },
+	[13] = { [0 ... MTETAG_RAW_SIZE - 1] = 0xdd },
+	[14] = { [0 ... MTETAG_RAW_SIZE - 1] = 0xee },
+	[15] = { [0 ... MTETAG_RAW_SIZE - 1] = 0xff },
+};
+
+/**
+ * mtetag_inline_uniform() - the tags of an inline value of one run
+ * @value: an inline value
+ *
+ * The zero page and RUNS values of a single run, pages of one tag, are
+ * the commonest entries: allocators tag large objects whole. Restore
+ * writes them from a constant instead of decoding them.
+ *
+ * Return: MTETAG_RAW_SIZE bytes of tags in raw layout, all equal, if
+ * @value holds one run; NULL for any other value.
+ */
+const u8 *mtetag_inline_uniform(unsigned long value)
+{
+	/* One run: n = 0, rank 0, so only the first tag may be set. */
+	if (value & ~(0xfUL << RUNS_TAGS_SHIFT))
+		return NULL;
+	return runs_uniform[value >> RUNS_TAGS_SHIFT];
+}
+
 /**
  * mtetag_runs_decode() - decode an inline value written by the RUNS codec
  * @value: the value

@@ -221,6 +221,7 @@ static inline void mtetag_fill_run(u8 *tags, unsigned int start,
  */
 int mtetag_runs_encode(const u8 *tags, unsigned long *value);
 int mtetag_runs_decode(unsigned long value, u8 *tags);
+const u8 *mtetag_inline_uniform(unsigned long value);
 int mtetag_compact_encode(const u8 *tags, u8 *buf, unsigned int *len);
 int mtetag_compact_decode(const u8 *payload, unsigned int len, u8 *tags);
 int mtetag_zstd_encode(const u8 *tags, u8 *buf, unsigned int *len);

@@ -1084,9 +1084,6 @@ int mtetag_set_compress_delay(unsigned int ms)
  * Restore
  */
 
-/* What a zero entry restores: all granules tag 0. */
-static const u8 mtetag_zero_tags[MTETAG_RAW_SIZE];
-
 /*
  * Decode the entry of a slot whose folio the caller holds locked, with the
  * tree lock dropped: only the compression worker changes such a slot, and
@@ -1110,7 +1107,8 @@ static int mtetag_decode_entry(void *entry, u8 *tags)
  * tree lock, as 6.12 did: the worker may replace and free a pending one as
  * soon as the lock is dropped. Any other entry is decoded after the lock
  * is dropped, into a buffer on the stack, without a copy of the blob; an
- * inline one, most entries, is read without taking the lock at all.
+ * inline one, most entries, is read without taking the lock at all, and
+ * one of a single tag is written from a constant, with no decode.
  */
 static void mtetag_restore_page(struct mtetag_type *t, int type,
 				pgoff_t offset, struct page *page)
@@ -1119,6 +1117,7 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 	enum mtetag_codec codec = MTETAG_NR_CODECS;
 	/* Decoded in full, or zeroed on error, before it is written out. */
 	u8 tags[MTETAG_RAW_SIZE] __uninitialized;
+	const u8 *src;
 	struct mtetag_cost cost;
 	bool raw = false, claimed;
 	void *entry;
@@ -1160,9 +1159,11 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 		return;
 	}
 
-	if (entry == xa_mk_value(MTETAG_INLINE_ZERO)) {
-		/* The commonest entry: no decode, no buffer to clear. */
-		arch_mtetag_write_page(page, mtetag_zero_tags);
+	src = xa_is_value(entry) ? mtetag_inline_uniform(xa_to_value(entry)) :
+				   NULL;
+	if (src) {
+		/* One tag, zero or not: the commonest entries, no decode. */
+		arch_mtetag_write_page(page, src);
 	} else if (!raw) {
 		err = entry ? mtetag_decode_entry(entry, tags) : -ENOENT;
 		if (WARN_ONCE(err, "mtetag: bad entry for swap slot %d:%lu (%d): zero tags\n",

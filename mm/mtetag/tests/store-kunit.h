@@ -525,7 +525,7 @@ static void mtetag_test_skip_untagged(struct kunit *test)
 static void mtetag_test_restore_idempotent(struct kunit *test)
 {
 	struct mtetag_type *t = test->priv;
-	u8 in[5][MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
+	u8 in[6][MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
 	struct mtetag_stats_snapshot *before, *after;
 	struct mtetag_cost cost;
 	struct page *src, *dst[3];
@@ -541,8 +541,9 @@ static void mtetag_test_restore_idempotent(struct kunit *test)
 	mtetag_test_random(in[1]);
 	mtetag_test_runs(in[2], 40);
 	mtetag_test_runs(in[3], 40);
-	/* the zero entry, restored without a decode */
+	/* entries of one tag, zero or not, restored without a decode */
 	memset(in[4], 0, MTETAG_RAW_SIZE);
+	memset(in[5], 0xbb, MTETAG_RAW_SIZE);
 	for (j = 0; j < 2; j++) {
 		src = alloc_page(GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, src);
@@ -554,8 +555,12 @@ static void mtetag_test_restore_idempotent(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 22, in[2], MTETAG_CODEC_AUTO), 0);
 	KUNIT_ASSERT_EQ(test, mtetag_test_store_deferred(test, 23, in[3]), 0);
 	KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 24, in[4], MTETAG_CODEC_AUTO), 0);
+	KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 25, in[5], MTETAG_CODEC_AUTO), 0);
 	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 24, out, &cost), 0);
 	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_ZERO);
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 25, out, &cost), 0);
+	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_RUNS);
+	KUNIT_EXPECT_TRUE(test, cost.is_inline);
 	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 22, out, &cost), 0);
 	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_COMPACT);
 	KUNIT_EXPECT_FALSE(test, cost.is_inline);

@@ -82,6 +82,25 @@ static bool decode_matches(const struct mtetag_enc *enc, const u8 *tags)
 	       decode_poisoned(enc, tags, 0x5a);
 }
 
+/*
+ * mtetag_inline_uniform(), restore's shortcut: when it gives tags, they
+ * are @tags; and it gives them for every zero or RUNS value of one run.
+ */
+static bool check_uniform(const struct mtetag_enc *enc, const u8 *tags)
+{
+	bool one = (tags[0] >> 4) == (tags[0] & 0xf) &&
+		   !memchr_inv(tags, tags[0], MTETAG_RAW_SIZE);
+	const u8 *u;
+
+	if (!enc->is_inline)
+		return true;
+	u = mtetag_inline_uniform(enc->value);
+	if (u)
+		return one && !memcmp(u, tags, MTETAG_RAW_SIZE);
+	return !one || (enc->codec != MTETAG_CODEC_ZERO &&
+			enc->codec != MTETAG_CODEC_RUNS);
+}
+
 /* Encode with @policy, check the result's invariants and round trip. */
 static bool check_page(enum mtetag_codec policy, const u8 *tags,
 		       struct mtetag_enc *enc)
@@ -115,7 +134,9 @@ static bool check_page(enum mtetag_codec policy, const u8 *tags,
 		   "inline_codec %d vs %d", mtetag_inline_codec(enc->value),
 		   enc->codec) ||
 	    !CHECK(decode_matches(enc, tags), "round trip, policy %d codec %d",
-		   policy, enc->codec))
+		   policy, enc->codec) ||
+	    !CHECK(check_uniform(enc, tags), "inline_uniform(%#lx)",
+		   enc->value))
 		return false;
 	return true;
 }
@@ -275,10 +296,16 @@ static void test_inline_garbage(void)
 			v = (v & GENMASK(55, 0)) | (2UL << 61) |
 			    ((unsigned long)(i % 8) << 56);
 		if (mtetag_decode_inline(v, page)) {
-			if (!CHECK(v > MTETAG_INLINE_MAX || v != 0, "zero refused"))
+			if (!CHECK(v > MTETAG_INLINE_MAX || v != 0, "zero refused") ||
+			    !CHECK(!mtetag_inline_uniform(v),
+				   "%#lx: uniform, but no value", v))
 				break;
 			continue;
 		}
+		if (mtetag_inline_uniform(v) &&
+		    !CHECK(!memcmp(mtetag_inline_uniform(v), page,
+				   MTETAG_RAW_SIZE), "%#lx: uniform differs", v))
+			break;
 		ok++;
 		if (!CHECK(v <= MTETAG_INLINE_MAX, "%#lx accepted", v))
 			break;
