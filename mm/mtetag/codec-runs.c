@@ -88,28 +88,33 @@ static unsigned long runs_nr_tag_codes(unsigned int n)
  */
 int mtetag_runs_encode(const u8 *tags, unsigned long *value)
 {
+	unsigned int start[MTETAG_RUNS_MAX], n = 0, pos = 0, i, tag, prev;
 	unsigned long map[1] = { 0 };
-	unsigned long code = 0, mult = 1, rank = 0;
-	unsigned int pos = 0, n = 0, prev = 0, tag;
+	unsigned long code, mult = 16, rank = 0;
 
 	BUILD_BUG_ON(BITS_PER_LONG < 64);
 	BUILD_BUG_ON(MTETAG_NR_TAGS != 256);
 
+	/*
+	 * Find the runs before coding them: the pages RUNS cannot hold (heaps
+	 * of small objects, random tags) are asked at every swap-out too, and
+	 * a seventh run is then all it takes to refuse them.
+	 */
 	while (pos < MTETAG_NR_TAGS) {
-		tag = mtetag_get_tag(tags, pos);
 		if (n == MTETAG_RUNS_MAX)
 			return -E2BIG;
-		if (n) {
-			code += ((tag - prev - 1) & 0xf) * mult;
-			mult *= 15;
-			rank += runs_binom(pos - 1, n);
-		} else {
-			code = tag;
-			mult = 16;
-		}
-		prev = tag;
+		start[n++] = pos;
 		pos += mtetag_run_len(tags, pos);
-		n++;
+	}
+
+	prev = mtetag_get_tag(tags, 0);
+	code = prev;
+	for (i = 1; i < n; i++) {
+		tag = mtetag_get_tag(tags, start[i]);
+		code += ((tag - prev - 1) & 0xf) * mult;
+		mult *= 15;
+		rank += runs_binom(start[i] - 1, i);
+		prev = tag;
 	}
 	bitmap_write(map, n - 1, RUNS_N_SHIFT, RUNS_N_BITS);
 	bitmap_write(map, code, RUNS_TAGS_SHIFT, RUNS_TAGS_BITS);
