@@ -229,6 +229,10 @@ static void mtetag_test_erase(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, mtetag_erase(t, 6), MTETAG_RAW_SIZE);
 	KUNIT_EXPECT_EQ(test, mtetag_erase(t, 6), -ENOENT);
+	/* and so is freeing a slot of a tree that holds nothing */
+	KUNIT_EXPECT_TRUE(test, xa_empty(mtetag_tree(t, 6)));
+	__mtetag_invalidate(MTETAG_TEST_TYPE, 6);
+	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_INVALIDATES), 1);
 	mtetag_test_expect_empty(test);
 }
 
