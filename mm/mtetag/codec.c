@@ -325,8 +325,11 @@ static int mtetag_decode_inline_compact(unsigned long value, u8 *tags)
  */
 int mtetag_decode_inline(unsigned long value, u8 *tags)
 {
-	if (value == MTETAG_INLINE_ZERO) {
-		memset(tags, 0, MTETAG_RAW_SIZE);
+	const u8 *uniform = mtetag_inline_uniform(value);
+
+	/* One run, the zero page among them: the tags are a constant. */
+	if (uniform) {
+		memcpy(tags, uniform, MTETAG_RAW_SIZE);
 		return 0;
 	}
 	if (value > MTETAG_INLINE_MAX)
