@@ -281,6 +281,29 @@ out:
 }
 
 /* Random inline values: decode fails, or RUNS re-encodes to the value. */
+/*
+ * RUNS's binomial tables against Pascal's triangle: the value layout is
+ * defined by exact binomials, and a wrong entry would still round-trip.
+ */
+static void test_runs_binomials(void)
+{
+	unsigned long row[MTETAG_RUNS_MAX] = { 1 };	/* C(x, 0..5) */
+	unsigned int x, k;
+
+	for (x = 0; x < MTETAG_NR_TAGS; x++) {
+		for (k = 0; k < MTETAG_RUNS_MAX; k++)
+			if (!CHECK(runs_binom(x, k) == row[k],
+				   "C(%u, %u): %lu, not %lu", x, k,
+				   runs_binom(x, k), row[k]))
+				goto out;
+		for (k = MTETAG_RUNS_MAX - 1; k > 0; k--)
+			row[k] += row[k - 1];
+	}
+	CHECK(runs_binom(255, 5) == 8637487551UL, "C(255, 5)");
+out:
+	report("RUNS binomial tables: C(x, k) for x < 256, k <= 5");
+}
+
 static void test_inline_garbage(void)
 {
 	u8 page[MTETAG_RAW_SIZE];
@@ -796,6 +819,7 @@ int main(int argc, char **argv)
 	test_two_runs();
 	test_three_runs();
 	test_run_shapes();
+	test_runs_binomials();
 	test_inline_garbage();
 	test_incompressible();
 	test_compact_format();
