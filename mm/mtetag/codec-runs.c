@@ -319,8 +319,8 @@ static __always_inline unsigned int runs_search(unsigned long rank,
 
 /*
  * runs_search() with a constant k, so that runs_binom() picks its table
- * when it compiles, not at every step. Greedy
- * unranking keeps rank < C(hi + 1, k), so for k = 1 the answer is rank.
+ * when it compiles, not at every step. Greedy unranking keeps
+ * rank < C(hi + 1, k), so for k = 1 the answer is rank.
  */
 static unsigned int runs_unrank(unsigned long rank, unsigned int k,
 				unsigned int lo, unsigned int hi)
