@@ -314,31 +314,37 @@ compact_code_len(struct compact_rc *rc, struct compact_model *m,
 }
 
 /*
- * Decoder output: add the run [@pos, @pos + @len) of @tag to @acc, the word
- * of 16 granules being filled, and store each word once it is full. Heap
- * runs are short (1-9 granules), and a memset() call for each cost more
- * than the run: arm64 decode of glibc-like pages went from 8.3 to 7.0 us a
- * page under user-mode QEMU. Return: the new @acc.
+ * Decoder output, in order: add the run [@pos, @pos + @len) of @tag to
+ * @acc, the word of granules 16 * (@pos / 16) .. + 15 being filled, and
+ * store each word of @out once it is full; the words a run covers whole
+ * are stored straight from its pattern. Runs come in order from granule 0,
+ * so @acc is 0 whenever @pos starts a word. Return: the new @acc.
+ *
+ * Heap runs are short (1-9 granules), and a memset() call for each cost
+ * more than the run (arm64 decode of a glibc-like page: 8.3 -> 7.0 us under
+ * user-mode QEMU); a word at a time for long runs too, about 3% of a decode
+ * ('make -C tools/testing/mtetag icount': 15077 -> 14556 instructions).
  */
 static __always_inline u64 compact_put_run(u8 *out, unsigned int pos,
 					   unsigned int len, unsigned int tag,
 					   u64 acc)
 {
 	u64 pat = tag * 0x1111111111111111ULL;
-	unsigned int fill, k;
+	unsigned int fill = pos % 16, k;
 
-	while (len) {
-		fill = pos % 16;
+	if (fill) {
 		k = min_t(unsigned int, len, 16 - fill);
 		acc |= (pat >> 4 * (16 - k)) << 4 * fill;
 		pos += k;
 		len -= k;
-		if (!(pos % 16)) {
-			put_unaligned_le64(acc, out + 8 * (pos / 16 - 1));
-			acc = 0;
-		}
+		if (pos % 16)
+			return acc;
+		put_unaligned_le64(acc, out + 8 * (pos / 16 - 1));
 	}
-	return acc;
+	for (; len >= 16; pos += 16, len -= 16)
+		put_unaligned_le64(pat, out + 8 * (pos / 16));
+	/* Zero, or the start of the word the next run completes. */
+	return len ? pat >> 4 * (16 - len) : 0;
 }
 
 /*
