@@ -247,14 +247,10 @@ static __always_inline unsigned long runs_binom(unsigned int x,
 }
 
 /* Number of distinct tag codes for n + 1 runs: 16 * 15^n. */
-static unsigned long runs_nr_tag_codes(unsigned int n)
-{
-	unsigned long r = 16;
-
-	while (n--)
-		r *= 15;
-	return r;
-}
+static const u32 runs_nr_tag_codes[MTETAG_RUNS_MAX] = {
+	16, 16 * 15, 16 * 15 * 15, 16 * 15 * 15 * 15, 16 * 15 * 15 * 15 * 15,
+	16 * 15 * 15 * 15 * 15 * 15,
+};
 
 /**
  * mtetag_runs_encode() - encode a page of few runs as an inline value
@@ -300,42 +296,53 @@ int mtetag_runs_encode(const u8 *tags, unsigned long *value)
 	return 0;
 }
 
-/* Largest c in [lo, hi] with C(c, k) <= rank; C(lo, k) <= rank holds. */
-static __always_inline unsigned int runs_search(unsigned long rank,
-						unsigned int k,
-						unsigned int lo,
-						unsigned int hi)
+/* One step of runs_search(): c + step if C(c + step, k) <= rank, else c. */
+static __always_inline unsigned int runs_step(unsigned long rank,
+					      unsigned int k, unsigned int c,
+					      unsigned int step)
 {
-	while (lo < hi) {
-		unsigned int mid = (lo + hi + 1) / 2;
+	return runs_binom(c + step, k) <= rank ? c + step : c;
+}
 
-		if (runs_binom(mid, k) <= rank)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return lo;
+/*
+ * Largest c < MTETAG_NR_TAGS with C(c, k) <= rank: C(c, k) grows with c,
+ * so each step keeps the half that holds it. Eight steps, unrolled by hand
+ * (GCC keeps a loop of them, with its counter) into a load, a compare and
+ * a select each. C(c, k) = 0 for c < k, so the answer is at least k - 1.
+ */
+static __always_inline unsigned int runs_search(unsigned long rank,
+						unsigned int k)
+{
+	unsigned int c;
+
+	BUILD_BUG_ON(MTETAG_NR_TAGS != 256);
+	c = runs_step(rank, k, 0, 128);
+	c = runs_step(rank, k, c, 64);
+	c = runs_step(rank, k, c, 32);
+	c = runs_step(rank, k, c, 16);
+	c = runs_step(rank, k, c, 8);
+	c = runs_step(rank, k, c, 4);
+	c = runs_step(rank, k, c, 2);
+	return runs_step(rank, k, c, 1);
 }
 
 /*
  * runs_search() with a constant k, so that runs_binom() picks its table
- * when it compiles, not at every step. Greedy unranking keeps
- * rank < C(hi + 1, k), so for k = 1 the answer is rank.
+ * when it compiles, not at every step. For k = 1 the answer is rank.
  */
-static unsigned int runs_unrank(unsigned long rank, unsigned int k,
-				unsigned int lo, unsigned int hi)
+static unsigned int runs_unrank(unsigned long rank, unsigned int k)
 {
 	switch (k) {
 	case 1:
 		return rank;
 	case 2:
-		return runs_search(rank, 2, lo, hi);
+		return runs_search(rank, 2);
 	case 3:
-		return runs_search(rank, 3, lo, hi);
+		return runs_search(rank, 3);
 	case 4:
-		return runs_search(rank, 4, lo, hi);
+		return runs_search(rank, 4);
 	default:
-		return runs_search(rank, 5, lo, hi);
+		return runs_search(rank, 5);
 	}
 }
 
@@ -389,7 +396,7 @@ int mtetag_runs_decode(unsigned long value, u8 *tags)
 {
 	/* [0..n + 1] are set before they are read. */
 	unsigned int start[MTETAG_RUNS_MAX + 1] __uninitialized;
-	unsigned int n, i, tag, hi;
+	unsigned int n, i, tag;
 	unsigned long map[1] = { value };
 	unsigned long code, rank;
 
@@ -398,20 +405,21 @@ int mtetag_runs_decode(unsigned long value, u8 *tags)
 	n = bitmap_read(map, RUNS_N_SHIFT, RUNS_N_BITS);
 	code = bitmap_read(map, RUNS_TAGS_SHIFT, RUNS_TAGS_BITS);
 	rank = bitmap_read(map, RUNS_RANK_SHIFT, RUNS_RANK_BITS);
-	if (n >= MTETAG_RUNS_MAX || code >= runs_nr_tag_codes(n) ||
+	if (n >= MTETAG_RUNS_MAX || code >= runs_nr_tag_codes[n] ||
 	    rank >= runs_binom(MTETAG_NR_TAGS - 1, n))
 		return -EINVAL;
 
-	/* Greedy unranking yields si - 1 from the last boundary down. */
+	/*
+	 * Greedy unranking yields si - 1 from the last boundary down: with
+	 * rank < C(255, n) checked above, each is below the one before.
+	 */
 	start[0] = 0;
 	start[n + 1] = MTETAG_NR_TAGS;
-	hi = MTETAG_NR_TAGS - 2;
 	for (i = n; i >= 1; i--) {
-		unsigned int c = runs_unrank(rank, i, i - 1, hi);
+		unsigned int c = runs_unrank(rank, i);
 
 		rank -= runs_binom(c, i);
 		start[i] = c + 1;
-		hi = c - 1;
 	}
 
 	tag = code & 0xf;
