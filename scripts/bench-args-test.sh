@@ -39,6 +39,10 @@ expect BENCH_ICOUNT BENCH_ICOUNT=11 BENCH_SWAP=zram
 expect BENCH_ICOUNT BENCH_ICOUNT=-1 BENCH_SWAP=zram
 # a clock counting instructions cannot time a disk's waits
 expect "BENCH_ICOUNT needs BENCH_SWAP=zram" BENCH_ICOUNT=0
+expect BENCH_FIO_MIB BENCH_FIO_MIB=64
+expect BENCH_FIO_MIB BENCH_FIO_MIB=4
+expect BENCH_FIO_MIB BENCH_FIO_MIB=32M
+expect BENCH_FIO_MIB BENCH_FIO_MIB=32 BENCH_QUICK=1
 expect "BENCH_ICOUNT needs BENCH_SWAP=zram" BENCH_ICOUNT=0 BENCH_SWAP=disk
 echo "bench-args: $p passed, $f failed"
 [ "$f" = 0 ]

@@ -500,7 +500,8 @@ METHOD_NOTE = """\
 - **fio** (3.33, static): random 4 KiB psync read/write (75% reads) while a
   heap-tagged hog larger than the cgroup's `memory.max` rewrites its pages,
   so tagged pages keep going to swap and back. `pagecache`: buffered I/O on
-  a block device (zram0, its page cache charged to the cgroup); `shmem`: a
+  a zram block device (zram0, or a second one when swap is on zram0; its
+  page cache charged to the cgroup); `shmem`: a
   tmpfs file, swapped out like the hog. fio reports its own bandwidth and
   completion-latency percentiles.
 """

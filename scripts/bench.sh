@@ -27,6 +27,11 @@
 #                      the boot's median (9 takes about 2.5 min a boot)
 #   BENCH_CODEC=NAME   the mtetag codec to measure (default: auto); raw
 #                      separates the store's own cost from the codecs'
+#   BENCH_FIO_MIB=48   size of fio's file, against the cgroup's 64 MiB
+#                      limit beside a 72 MiB tagged hog (8 to 56). Near
+#                      the limit the shmem job has two steady states, its
+#                      file resident or thrashing, and which one a boot
+#                      falls into does not depend on the kernel
 #   BENCH_DELAY=MS     mtetag's compress_delay_ms (default: the kernel's);
 #                      0 compresses at swap-out, as before deferral
 #   BENCH_OVERLAY=DIR  a tree copied over the initramfs (programs to try
@@ -72,6 +77,12 @@ if [ -n "$icount" ]; then
 	[[ $icount =~ ^([0-9]|10)$ ]] || die "BENCH_ICOUNT must be a shift from 0 to 10"
 	# an idle guest's clock jumps to its next timer: a disk's waits vanish
 	[ "$swap" = zram ] || die "BENCH_ICOUNT needs BENCH_SWAP=zram: with the clock counting instructions, waits for the disk are not timed"
+fi
+if [ -n "${BENCH_FIO_MIB:-}" ]; then
+	[[ $BENCH_FIO_MIB =~ ^[1-9][0-9]*$ ]] && [ "$BENCH_FIO_MIB" -ge 8 ] &&
+		[ "$BENCH_FIO_MIB" -le 56 ] ||
+		die "BENCH_FIO_MIB must be a number of MiB from 8 to 56"
+	[ "$quick" = 1 ] && die "BENCH_FIO_MIB does not apply to BENCH_QUICK=1 (fixed 32 MiB against 32M)"
 fi
 
 # Kernels. Both come from configs/base.config; the mtetag side is built with
@@ -125,6 +136,7 @@ append="kunit.enable=0 bench_quick=$quick bench_repeats=$repeats"
 [ -n "${BENCH_ONLY:-}" ] && append="$append bench_only=$BENCH_ONLY"
 [ -n "${BENCH_CODEC:-}" ] && append="$append bench_codec=$BENCH_CODEC"
 [ -n "${BENCH_DELAY:-}" ] && append="$append bench_delay=$BENCH_DELAY"
+[ -n "${BENCH_FIO_MIB:-}" ] && append="$append bench_fio_mib=$BENCH_FIO_MIB"
 [ "$profile" = 1 ] && append="$append bench_profile=1"
 # each synthetic pass of all classes takes about 20 s of the boot
 timeout=$((900 + 20 * repeats))
