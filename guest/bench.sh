@@ -36,13 +36,14 @@ only=$(arg bench_only synthetic,prog,fio | tr , ' ')
 # (tagged programs run 3-4x slower than untagged under TCG) wants few.
 # The compressors' heaps do not depend on the input size (they read a
 # pipe): the input only sets how long they run. The fio hog is larger than
-# the limit, so that its tagged pages go to swap whatever fio does.
+# the limit, so that its tagged pages go to swap whatever fio does; fio's
+# file fits beside what the hog keeps (see BENCH_FIO_MIB in bench.sh).
 if [ "$quick" = 1 ]; then
 	pages=2048 syn_repeats=1 zstd_kib=2048 xz_kib=256
 	fio_s=4 fio_mib=32 hog_mib=40 fio_limit=32M
 else
 	pages=8192 syn_repeats=$(arg bench_repeats 3) zstd_kib=4096 xz_kib=512
-	fio_s=10 fio_mib=$(arg bench_fio_mib 48) hog_mib=72 fio_limit=64M
+	fio_s=10 fio_mib=$(arg bench_fio_mib 32) hog_mib=72 fio_limit=64M
 fi
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
@@ -286,7 +287,7 @@ fio_job() {
 	wait $hog
 	hrc=$?
 	cg_unlimit
-	echo "bench_fio: job=$name rc=$rc hog_rc=$hrc limit=$fio_limit hog_mib=$hog_mib" \
+	echo "bench_fio: job=$name rc=$rc hog_rc=$hrc limit=$fio_limit fio_mib=$fio_mib hog_mib=$hog_mib" \
 		"swapouts=$(($(swapouts) - o0)) swapins=$(($(swapins) - i0))" \
 		"$(sed -n 's/^bench_swap: hog \(pages=.*\)/hog_\1/p' $tmp/hog.out | sed 's/ / hog_/g')"
 	echo "bench_fio_json_begin: $name"

@@ -503,7 +503,13 @@ METHOD_NOTE = """\
   a zram block device (zram0, or a second one when swap is on zram0; its
   page cache charged to the cgroup); `shmem`: a
   tmpfs file, swapped out like the hog. fio reports its own bandwidth and
-  completion-latency percentiles.
+  completion-latency percentiles. fio's file is 32 MiB (`BENCH_FIO_MIB`)
+  against a 64 MiB `memory.max` and a 72 MiB hog, so that it stays
+  resident while the hog thrashes: at 48 MiB the shmem job settled either
+  with fio's file resident or with it thrashing, whatever the kernel (the
+  same 6.12 kernel read 635 and 51 MiB/s in two runs with `-icount`). With
+  swap on zram the page-cache job's hog is sometimes OOM-killed, on both
+  kernels; such boots are listed under Problems.
 """
 
 

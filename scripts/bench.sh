@@ -27,11 +27,12 @@
 #                      the boot's median (9 takes about 2.5 min a boot)
 #   BENCH_CODEC=NAME   the mtetag codec to measure (default: auto); raw
 #                      separates the store's own cost from the codecs'
-#   BENCH_FIO_MIB=48   size of fio's file, against the cgroup's 64 MiB
-#                      limit beside a 72 MiB tagged hog (8 to 56). Near
-#                      the limit the shmem job has two steady states, its
-#                      file resident or thrashing, and which one a boot
-#                      falls into does not depend on the kernel
+#   BENCH_FIO_MIB=32   size of fio's file, against the cgroup's 64 MiB
+#                      limit beside a 72 MiB tagged hog (8 to 56). At 48
+#                      (the size before 2026-12-06) the shmem job has two
+#                      steady states, its file resident or thrashing, and
+#                      which one a boot falls into does not depend on the
+#                      kernel: the same 6.12 read 635 and 51 MiB/s
 #   BENCH_DELAY=MS     mtetag's compress_delay_ms (default: the kernel's);
 #                      0 compresses at swap-out, as before deferral
 #   BENCH_OVERLAY=DIR  a tree copied over the initramfs (programs to try
