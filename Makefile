@@ -24,7 +24,7 @@ INITRD		:= $(BUILD)/guest/initrd.cpio.gz
 
 .PHONY: all deps tree kernels kernel-baseline kernel-mtetag kernel-debug kernel-bench \
 	kernel-baseline-profile kernel-bench-profile \
-	initramfs run test shell host-test check bench bench-codec soak corpus \
+	initramfs run test shell host-test check bench bench-codec icount soak corpus \
 	patches clean distclean help
 
 all: run
@@ -82,6 +82,12 @@ patches: tree
 
 bench-codec: deps
 	@$(MAKE) -C tools/testing/mtetag bench
+
+# arm64 instructions per page of each codec path, under user-mode QEMU
+# (tools/testing/mtetag/icount.sh; no boot, not part of 'make test')
+icount: deps
+	@scripts/deps.sh qemu-user
+	@$(MAKE) -C tools/testing/mtetag icount
 
 # Real tag pages for the host codec corpus, captured in the guest from
 # programs on a glibc-tagged heap (not part of 'make test'). See

@@ -9,6 +9,8 @@
 # instead of per granule, so every tag test on it is meaningless: QEMU must
 # come from bookworm-backports (10.x).
 set -euo pipefail
+# deps.sh [PKG...]: also the Debian packages PKG, for targets outside
+# 'make test' ('make icount': qemu-user)
 
 say() { echo "deps: $*"; }
 die() { echo "deps: ERROR: $*" >&2; exit 1; }
@@ -16,7 +18,7 @@ die() { echo "deps: ERROR: $*" >&2; exit 1; }
 HOST_PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	flex bison bc libssl-dev libelf-dev cpio kmod rsync ccache sparse
 	make gcc clang libclang-rt-14-dev zstd libzstd-dev xz-utils
-	python3 python3-docutils gnuplot-nox dpkg-dev quilt"
+	python3 python3-docutils gnuplot-nox dpkg-dev quilt${*:+ $*}"
 BACKPORTS_PKGS="qemu-system-arm"
 # Guest userspace: arm64 .debs unpacked into the initramfs.
 GUEST_DEBS="busybox-static libc6 zstd libzstd1 xz-utils liblzma5"

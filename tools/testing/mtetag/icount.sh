@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 n=${1:-200}
 bin=build/icount-arm64
 qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
-[ -n "$qemu" ] || { echo "icount: needs qemu-aarch64 (Debian package qemu-user)" >&2; exit 1; }
+[ -n "$qemu" ] || { echo "icount: needs qemu-aarch64 (Debian package qemu-user; 'make icount' at the top installs it)" >&2; exit 1; }
 [ -x "$bin" ] || { echo "icount: $bin missing: run 'make icount'" >&2; exit 1; }
 # QEMU 8.1 renamed -singlestep
 step=-one-insn-per-tb

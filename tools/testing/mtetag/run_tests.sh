@@ -15,11 +15,12 @@ echo "# zstd compiled out" | tee -a "$out"
 
 for f in "$@"; do
 	mkdir -p "$B/corpus-$f"
-	if "$B/$f" -max_total_time="$SECS" -max_len=300 "$B/corpus-$f" \
-		> "$B/$f.log" 2>&1; then
+	# a crashing input goes to $B, not into the source tree
+	if "$B/$f" -max_total_time="$SECS" -max_len=300 \
+		-artifact_prefix="$B/$f-" "$B/corpus-$f" > "$B/$f.log" 2>&1; then
 		echo "ok - fuzz $f ${SECS}s ($(grep -o 'Done [0-9]* runs' "$B/$f.log"))"
 	else
-		echo "not ok - fuzz $f: see $B/$f.log"
+		echo "not ok - fuzz $f: see $B/$f.log, inputs in $B/$f-crash-*"
 		tail -20 "$B/$f.log" | sed 's/^/# /'
 	fi | tee -a "$out"
 done
