@@ -36,8 +36,8 @@ only=$(arg bench_only synthetic,prog,fio | tr , ' ')
 # (tagged programs run 3-4x slower than untagged under TCG) wants few.
 # The compressors' heaps do not depend on the input size (they read a
 # pipe): the input only sets how long they run. The fio hog is larger than
-# the limit, so that its tagged pages go to swap whatever fio does; fio's
-# file fits beside what the hog keeps (see BENCH_FIO_MIB in bench.sh).
+# the limit, so that its tagged pages go to swap whatever fio does; for
+# fio's file size see BENCH_FIO_MIB in scripts/bench.sh.
 if [ "$quick" = 1 ]; then
 	pages=2048 syn_repeats=1 zstd_kib=2048 xz_kib=256
 	fio_s=4 fio_mib=32 hog_mib=40 fio_limit=32M

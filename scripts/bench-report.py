@@ -504,12 +504,14 @@ METHOD_NOTE = """\
   page cache charged to the cgroup); `shmem`: a
   tmpfs file, swapped out like the hog. fio reports its own bandwidth and
   completion-latency percentiles. fio's file is 32 MiB (`BENCH_FIO_MIB`)
-  against a 64 MiB `memory.max` and a 72 MiB hog, so that it stays
-  resident while the hog thrashes: at 48 MiB the shmem job settled either
-  with fio's file resident or with it thrashing, whatever the kernel (the
-  same 6.12 kernel read 635 and 51 MiB/s in two runs with `-icount`). With
-  swap on zram the page-cache job's hog is sometimes OOM-killed, on both
-  kernels; such boots are listed under Problems.
+  against a 64 MiB `memory.max` and a 72 MiB hog. At 48 MiB the shmem job
+  settled either with fio's file resident or with it thrashing, whatever
+  the kernel (the same 6.12 kernel read 635 and 51 MiB/s in two runs with
+  `-icount`); at 32 MiB it stays resident with `-icount` and zram swap, but
+  with disk swap in host time it still thrashes in most boots, so its
+  spread there is wide (1-85 MiB/s). With swap on zram the page-cache
+  job's hog is sometimes OOM-killed, on both kernels; such boots are
+  listed under Problems.
 """
 
 

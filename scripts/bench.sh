@@ -32,7 +32,10 @@
 #                      (the size before 2026-12-06) the shmem job has two
 #                      steady states, its file resident or thrashing, and
 #                      which one a boot falls into does not depend on the
-#                      kernel: the same 6.12 read 635 and 51 MiB/s
+#                      kernel: the same 6.12 read 635 and 51 MiB/s under
+#                      BENCH_ICOUNT. At 32 it stays resident there; with
+#                      disk swap in host time it still thrashes in most
+#                      boots (1 to 85 MiB/s)
 #   BENCH_DELAY=MS     mtetag's compress_delay_ms (default: the kernel's);
 #                      0 compresses at swap-out, as before deferral
 #   BENCH_OVERLAY=DIR  a tree copied over the initramfs (programs to try
