@@ -328,7 +328,8 @@ static __always_inline unsigned int runs_search(unsigned long rank,
 
 /*
  * runs_search() with a constant k, so that runs_binom() picks its table
- * when it compiles, not at every step. For k = 1 the answer is rank.
+ * when it compiles, not at every step. C(c, 1) = c, so for k = 1 the
+ * answer is rank itself.
  */
 static unsigned int runs_unrank(unsigned long rank, unsigned int k)
 {
