@@ -84,8 +84,9 @@ bench-codec: deps
 	@$(MAKE) -C tools/testing/mtetag bench
 
 # arm64 instructions per page of each codec path, under user-mode QEMU
-# (tools/testing/mtetag/icount.sh; no boot, not part of 'make test')
-icount: deps
+# (tools/testing/mtetag/icount.sh; no boot, not part of 'make test').
+# deps.sh checks everything 'deps' does, plus qemu-user.
+icount:
 	@scripts/deps.sh qemu-user
 	@$(MAKE) -C tools/testing/mtetag icount
 
