@@ -132,6 +132,7 @@ def parse_log(path):
     if sec is None:
         return vals, ["no results section (the guest crashed or timed out)"], info
     snap, controls, slab_controls, syn = {}, [], [], {}
+    spoiled = set()
     for line in sec.splitlines():
         if line.startswith("bench_info:"):
             info.update(kv(line))
@@ -179,12 +180,24 @@ def parse_log(path):
                 problems.append(f"fio {d.get('job', '')}: skipped ({d['skipped']})")
                 continue
             j = d["job"]
+            # A job whose fio or hog failed, or that saw an OOM kill, ran
+            # another workload than the other boots: it gives no figure.
             if d.get("rc") != "0" or d.get("hog_rc") != "0":
-                problems.append(f"fio {j}: rc={d.get('rc')} hog_rc={d.get('hog_rc')}")
+                problems.append(f"fio {j}: rc={d.get('rc')} hog_rc={d.get('hog_rc')}, "
+                                "figures dropped")
+                spoiled.add(j)
+            if d.get("oom_kills", "0") != "0":
+                problems.append(f"fio {j}: {d['oom_kills']} OOM kill(s) in the cgroup, "
+                                "figures dropped (the kernel's report: bench_fio_oom lines)")
+                spoiled.add(j)
+            if j in spoiled:
+                continue
             vals[f"fio.{j}.swapouts"] = num(d.get("swapouts"))
             vals[f"fio.{j}.hog"] = num(d.get("hog_touches_per_s"))
     for m in re.finditer(r"bench_fio_json_begin: (\w+)\n(.*?)bench_fio_json_end", sec, re.S):
         j = m.group(1)
+        if j in spoiled:
+            continue
         try:
             job = json.loads(m.group(2))["jobs"][0]
         except (ValueError, KeyError, IndexError):

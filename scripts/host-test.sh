@@ -3,7 +3,8 @@
 #
 # Tests that need no kernel boot: the codec harness (kernel sources compiled
 # in userspace, sanitizers, a short fuzz run), the mtetag-stat tool against
-# fixture trees and make bench's refusal of bad knobs. Each suite ends with
+# fixture trees, make bench's refusal of bad knobs and its report's reading
+# of fixture boot logs. Each suite ends with
 # 'N passed, N failed'; the sums go to $1 (default build/logs/host.counts).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +41,7 @@ for dir in tools/testing/mtetag tools/mtetag-stat; do
 	suite "$dir" "$top/build/logs/host-$(basename "$dir").log" make -s -C "$top/$dir" test
 done
 suite "bench arguments" "$top/build/logs/host-bench-args.log" "$top/scripts/bench-args-test.sh"
+suite "bench report" "$top/build/logs/host-bench-report.log" python3 "$top/scripts/bench-report-test.py"
 echo "$p $f $s" > "$counts"
 echo "host: $p passed, $f failed, $s skipped"
 [ "$f" -eq 0 ]

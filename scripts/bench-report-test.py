@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench-report-test.py: scripts/bench-report.py reads fixture boot logs.
+
+A fio job that saw an OOM kill, or whose fio or hog failed, ran another
+workload than the other boots: the report must list it under problems and
+take none of its figures, while the other job of the same boot keeps its
+own. Ends with 'N passed, N failed'.
+"""
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("bench_report",
+                                              os.path.join(here, "bench-report.py"))
+report = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(report)
+
+passed = failed = 0
+
+
+def check(what, ok):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok - {what}")
+    else:
+        failed += 1
+        print(f"not ok - {what}")
+
+
+def fio_json(read_bw_kib):
+    side = {"bw": read_bw_kib,
+            "clat_ns": {"percentile": {"50.000000": 20000, "99.000000": 90000}}}
+    return json.dumps({"jobs": [{"read": side, "write": side}]})
+
+
+def job(name, extra, bw):
+    return (f"bench_fio: job={name} rc=0 limit=64M fio_mib=32 hog_mib=72 "
+            f"swapouts=100 swapins=90 {extra} hog_touches_per_s=500\n"
+            f"bench_fio_json_begin: {name}\n{fio_json(bw)}\nbench_fio_json_end: {name}\n")
+
+
+def parse(body):
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
+        f.write("boot noise\n===MTETAG-RESULTS-BEGIN===\n" + body +
+                "===MTETAG-RESULTS-END===\n")
+    try:
+        return report.parse_log(f.name)
+    finally:
+        os.unlink(f.name)
+
+
+# both jobs clean: both give figures, no problem
+vals, probs, _ = parse(job("pagecache", "hog_rc=0 oom_kills=0", 2048) +
+                       job("shmem", "hog_rc=0 oom_kills=0", 4096))
+check("clean jobs: no problem", probs == [])
+check("clean jobs: page-cache bandwidth read", vals.get("fio.pagecache.read_bw") == 2.0)
+check("clean jobs: shmem bandwidth read", vals.get("fio.shmem.read_bw") == 4.0)
+
+# an OOM kill in the page-cache job: its figures go, shmem's stay
+vals, probs, _ = parse(job("pagecache", "hog_rc=137 oom_kills=1", 2048) +
+                       "bench_fio_oom: fio invoked oom-killer: gfp_mask=0xcc0\n" +
+                       job("shmem", "hog_rc=0 oom_kills=0", 4096))
+check("OOM kill: listed as a problem", any("OOM kill" in p for p in probs))
+check("OOM kill: the hog's exit listed", any("hog_rc=137" in p for p in probs))
+check("OOM kill: no bandwidth from the spoiled job",
+      not any(k.startswith("fio.pagecache.") for k in vals))
+check("OOM kill: the other job keeps its figures", vals.get("fio.shmem.read_bw") == 4.0)
+
+# an OOM kill that spared the hog (fio itself killed) spoils the job too
+vals, probs, _ = parse(job("shmem", "hog_rc=0 oom_kills=2", 4096))
+check("OOM kill of fio: listed", any("2 OOM kill" in p for p in probs))
+check("OOM kill of fio: no figure", "fio.shmem.read_bw" not in vals)
+
+# a log from before oom_kills was printed still reads
+vals, probs, _ = parse(job("shmem", "hog_rc=0", 4096))
+check("no oom_kills field: figures kept", vals.get("fio.shmem.read_bw") == 4.0 and not probs)
+
+print(f"bench-report: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
