@@ -40,11 +40,12 @@ only=$(arg bench_only synthetic,prog,fio | tr , ' ')
 # fio's file size see BENCH_FIO_MIB in scripts/bench.sh.
 if [ "$quick" = 1 ]; then
 	pages=2048 syn_repeats=1 zstd_kib=2048 xz_kib=256
-	fio_s=4 fio_mib=32 hog_mib=40 fio_limit=32M
+	fio_s=4 fio_mib=32 hog_mib=40 limit_mib=32
 else
 	pages=8192 syn_repeats=$(arg bench_repeats 3) zstd_kib=4096 xz_kib=512
-	fio_s=10 fio_mib=$(arg bench_fio_mib 32) hog_mib=72 fio_limit=64M
+	fio_s=10 fio_mib=$(arg bench_fio_mib 32) hog_mib=72 limit_mib=64
 fi
+fio_limit=${limit_mib}M
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # Pages swapped out/in: 6.12 writes no I/O for all-zero pages (swpout_zero),
@@ -81,7 +82,9 @@ reclaim_all() {
 		echo 1G > $cg/memory.reclaim 2>/dev/null
 	done
 }
-cg_unlimit() { echo max > $cg/memory.max; }
+cg_unlimit() { echo max > $cg/memory.max; echo max > $cg/memory.high; }
+# A counter of the test cgroup's memory.events (oom_kill, max, ...).
+cg_event() { awk -v k="$1" '$1 == k { print $2 }' $cg/memory.events; }
 # Empty the swap devices between runs: swap-cache pages nobody maps keep
 # their entries (and tags) until reclaim happens to pick them, and their
 # frees would fall into the next run's figures. swapoff frees them all.
@@ -259,10 +262,11 @@ run_prog() {
 	done
 }
 
-# One fio job ($1: name, then fio options) against the hog in the cgroup.
+# One fio job ($1: name, $2: the limit's knob, memory.max or memory.high,
+# then fio options) against the hog in the cgroup.
 fio_job() {
-	name=$1
-	shift
+	name=$1 knob=$2
+	shift 2
 	fio_common="--name=$name --ioengine=psync --bs=4k --rw=randrw --rwmixread=75
 		--size=${fio_mib}M --randrepeat=1 --random_generator=lfsr
 		--output-format=json --percentile_list=50:99"
@@ -273,23 +277,28 @@ fio_job() {
 	drain_swap
 	in_cg fio $fio_common --create_only=1 "$@" > /dev/null 2>&1
 	reclaim_all
-	echo $fio_limit > $cg/memory.max
+	echo $fio_limit > $cg/$knob
 	# the hog fills its pages under the limit: they go to swap at once
 	in_cg /tests/bench_swap -H $hog_mib -t $((fio_s + 2)) > $tmp/hog.out &
-	hog=$!
+	hog_pid=$!
 	while ! grep -q ready $tmp/hog.out 2>/dev/null; do
-		kill -0 $hog 2>/dev/null || break
+		kill -0 $hog_pid 2>/dev/null || break
 		sleep 0.2
 	done
-	o0=$(swapouts) i0=$(swapins)
+	o0=$(swapouts) i0=$(swapins) k0=$(cg_event oom_kill) d0=$(dmesg | wc -l)
 	in_cg fio $fio_common --time_based --runtime=$fio_s "$@" > $tmp/fio.json 2> $tmp/fio.err
 	rc=$?
-	wait $hog
+	wait $hog_pid
 	hrc=$?
 	cg_unlimit
-	echo "bench_fio: job=$name rc=$rc hog_rc=$hrc limit=$fio_limit fio_mib=$fio_mib hog_mib=$hog_mib" \
-		"swapouts=$(($(swapouts) - o0)) swapins=$(($(swapins) - i0))" \
+	kills=$(($(cg_event oom_kill) - k0))
+	echo "bench_fio: job=$name rc=$rc hog_rc=$hrc limit=$fio_limit limit_knob=$knob fio_mib=$fio_mib hog_mib=$hog_mib" \
+		"swapouts=$(($(swapouts) - o0)) swapins=$(($(swapins) - i0)) oom_kills=$kills" \
 		"$(sed -n 's/^bench_swap: hog \(pages=.*\)/hog_\1/p' $tmp/hog.out | sed 's/ / hog_/g')"
+	# An OOM kill spoils the job's figures: show why it happened, the
+	# cgroup's memory.stat as the kernel's report gave it at that moment.
+	[ $kills = 0 ] || dmesg | tail -n +$((d0 + 1)) |
+		sed -n '/invoked oom-killer/,/oom_reaper\|Killed process/s/^/bench_fio_oom: /p'
 	echo "bench_fio_json_begin: $name"
 	cat $tmp/fio.json
 	echo "bench_fio_json_end: $name"
@@ -312,12 +321,17 @@ run_fio() {
 		pc=zram$(cat /sys/class/zram-control/hot_add 2>/dev/null)
 		[ -e /sys/block/$pc ] || pc=
 	fi
+	# memory.high, not memory.max: once reclaim has taken fio's clean
+	# page cache, the cgroup holds only the hog, and there 6.12's reclaim
+	# finds nothing to take and the OOM killer ends the hog (swap on zram:
+	# 6 boots of 6, 2026-12-07, all its pages on the active list, none
+	# inactive). Over memory.high, reclaim throttles and never kills.
 	if [ -n "$pc" ]; then
 		echo $((fio_mib * 2))M > /sys/block/$pc/disksize
 		dd if=/dev/urandom of=/dev/$pc bs=1M count=$fio_mib 2>/dev/null
 		sync
 		echo 3 > /proc/sys/vm/drop_caches
-		fio_job pagecache --filename=/dev/$pc
+		fio_job pagecache memory.high --filename=/dev/$pc
 		echo 1 > /sys/block/$pc/reset
 		[ $pc = zram0 ] ||
 			echo ${pc#zram} > /sys/class/zram-control/hot_remove
@@ -326,7 +340,7 @@ run_fio() {
 	fi
 	# Anonymous (shmem) memory: a tmpfs file is swap-backed like the hog.
 	mkdir -p $tmp/fio
-	fio_job shmem --filename=$tmp/fio/shmem.dat
+	fio_job shmem memory.max --filename=$tmp/fio/shmem.dat
 	rm -rf $tmp/fio
 }
 

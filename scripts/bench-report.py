@@ -522,9 +522,12 @@ METHOD_NOTE = """\
   the kernel (the same 6.12 kernel read 635 and 51 MiB/s in two runs with
   `-icount`); at 32 MiB it stays resident with `-icount` and zram swap, but
   with disk swap in host time it still thrashes in most boots, so its
-  spread there is wide (1-85 MiB/s). With swap on zram the page-cache
-  job's hog is sometimes OOM-killed, on both kernels; such boots are
-  listed under Problems.
+  spread there is wide (1-85 MiB/s). The page-cache job limits the cgroup
+  with `memory.high`, the shmem job with `memory.max`: under `memory.max`
+  6.12 OOM-killed the page-cache job's hog in every boot once fio's clean
+  page cache was reclaimed and only the hog's pages, all active, were
+  left. A job with an OOM kill, or whose fio or hog failed, gives no
+  figure and is listed under Problems.
 """
 
 
