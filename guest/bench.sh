@@ -40,12 +40,11 @@ only=$(arg bench_only synthetic,prog,fio | tr , ' ')
 # fio's file size see BENCH_FIO_MIB in scripts/bench.sh.
 if [ "$quick" = 1 ]; then
 	pages=2048 syn_repeats=1 zstd_kib=2048 xz_kib=256
-	fio_s=4 fio_mib=32 hog_mib=40 limit_mib=32
+	fio_s=4 fio_mib=32 hog_mib=40 fio_limit=32M
 else
 	pages=8192 syn_repeats=$(arg bench_repeats 3) zstd_kib=4096 xz_kib=512
-	fio_s=10 fio_mib=$(arg bench_fio_mib 32) hog_mib=72 limit_mib=64
+	fio_s=10 fio_mib=$(arg bench_fio_mib 32) hog_mib=72 fio_limit=64M
 fi
-fio_limit=${limit_mib}M
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # Pages swapped out/in: 6.12 writes no I/O for all-zero pages (swpout_zero),

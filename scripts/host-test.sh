@@ -4,8 +4,8 @@
 # Tests that need no kernel boot: the codec harness (kernel sources compiled
 # in userspace, sanitizers, a short fuzz run), the mtetag-stat tool against
 # fixture trees, make bench's refusal of bad knobs and its report's reading
-# of fixture boot logs. Each suite ends with
-# 'N passed, N failed'; the sums go to $1 (default build/logs/host.counts).
+# of fixture boot logs. Each suite ends with 'N passed, N failed'; the sums
+# go to $1 (default build/logs/host.counts).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 counts=${1:-$top/build/logs/host.counts}
