@@ -314,40 +314,6 @@ compact_code_len(struct compact_rc *rc, struct compact_model *m,
 }
 
 /*
- * Decoder output, in order: add the run [@pos, @pos + @len) of @tag to
- * @acc, the word of granules 16 * (@pos / 16) .. + 15 being filled, and
- * store each word of @out once it is full; the words a run covers whole
- * are stored straight from its pattern. Runs come in order from granule 0,
- * so @acc is 0 whenever @pos starts a word. Return: the new @acc.
- *
- * Heap runs are short (1-9 granules), and a memset() call for each cost
- * more than the run (arm64 decode of a glibc-like page: 8.3 -> 7.0 us under
- * user-mode QEMU); a word at a time for long runs too, about 3% of a decode
- * ('make -C tools/testing/mtetag icount': 15077 -> 14650 instructions).
- */
-static __always_inline u64 compact_put_run(u8 *out, unsigned int pos,
-					   unsigned int len, unsigned int tag,
-					   u64 acc)
-{
-	u64 pat = tag * 0x1111111111111111ULL;
-	unsigned int fill = pos % 16, k;
-
-	if (fill) {
-		k = min_t(unsigned int, len, 16 - fill);
-		acc |= (pat >> 4 * (16 - k)) << 4 * fill;
-		pos += k;
-		len -= k;
-		if (pos % 16)
-			return acc;
-		put_unaligned_le64(acc, out + 8 * (pos / 16 - 1));
-	}
-	for (; len >= 16; pos += 16, len -= 16)
-		put_unaligned_le64(pat, out + 8 * (pos / 16));
-	/* Zero, or the start of the word the next run completes. */
-	return len ? pat >> 4 * (16 - len) : 0;
-}
-
-/*
  * Walk the runs of @in (encoder) or produce them into @out (decoder).
  * Inlined with everything it calls into mtetag_compact_encode() and
  * mtetag_compact_decode(), where rc->dec is a constant: each direction gets
@@ -386,7 +352,7 @@ static __always_inline void compact_code_page(struct compact_rc *rc,
 		if (rc->error)
 			break;
 		if (rc->dec)
-			acc = compact_put_run(out, pos, len, tag, acc);
+			acc = mtetag_put_run(out, pos, len, tag, acc);
 		last_len[zero] = len;
 		if (tag)
 			last_nz = tag;

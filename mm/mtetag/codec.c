@@ -35,6 +35,7 @@ const char * const mtetag_codec_names[MTETAG_NR_CODECS + 1] = {
 	[MTETAG_CODEC_COMPACT] = "compact",
 	[MTETAG_CODEC_RAW] = "raw",
 	[MTETAG_CODEC_ZSTD] = "zstd",
+	[MTETAG_CODEC_GOLOMB] = "golomb",
 	[MTETAG_CODEC_AUTO] = "auto",
 };
 EXPORT_SYMBOL_GPL(mtetag_codec_names);
@@ -53,6 +54,7 @@ bool mtetag_codec_available(enum mtetag_codec codec)
 	case MTETAG_CODEC_RUNS:
 	case MTETAG_CODEC_COMPACT:
 	case MTETAG_CODEC_RAW:
+	case MTETAG_CODEC_GOLOMB:
 	case MTETAG_CODEC_AUTO:
 		return true;
 	case MTETAG_CODEC_ZSTD:
@@ -126,6 +128,16 @@ static bool mtetag_encode_compact(const u8 *tags, struct mtetag_enc *enc)
 	return true;
 }
 
+static bool mtetag_encode_golomb(const u8 *tags, struct mtetag_enc *enc)
+{
+	if (mtetag_golomb_encode(tags, enc->buf, &enc->len))
+		return false;
+	enc->codec = MTETAG_CODEC_GOLOMB;
+	enc->is_inline = false;
+	enc->value = 0;
+	return true;
+}
+
 static bool mtetag_encode_zstd(const u8 *tags, struct mtetag_enc *enc)
 {
 	if (!IS_ENABLED(CONFIG_MTETAG_ZSTD) ||
@@ -139,13 +151,13 @@ static bool mtetag_encode_zstd(const u8 *tags, struct mtetag_enc *enc)
 
 /*
  * AUTO stores pages of at least MTETAG_AUTO_RAW_RUNS runs as RAW without
- * trying COMPACT, unless at least MTETAG_AUTO_MIN_ZERO granules have tag 0.
- * Random tags (about 240 runs, about 16 zero granules) never compress, and
- * trying costs the whole range coding of the page on every save. Many runs
- * alone do not mean random: glibc's smallest chunks (32 bytes) give pages of
- * about 250 runs, but every other granule is a chunk header of tag 0, which
- * COMPACT models; such pages, captured from busybox sort, code to about 80
- * bytes. COMPACT, when chosen explicitly, still tries every page.
+ * trying to compress them, unless at least MTETAG_AUTO_MIN_ZERO granules
+ * have tag 0. Random tags (about 240 runs, about 16 zero granules) never
+ * compress, and trying costs a pass over the page on every save. Many runs
+ * alone do not mean random: glibc's smallest chunks (32 bytes) give pages
+ * of about 250 runs, but every other granule is a chunk header of tag 0;
+ * such pages, captured from busybox sort, code to 60-80 bytes. A codec
+ * chosen explicitly still tries every page.
  */
 #define MTETAG_AUTO_RAW_RUNS	(MTETAG_NR_TAGS * 7 / 8)
 #define MTETAG_AUTO_MIN_ZERO	(MTETAG_NR_TAGS / 4)
@@ -179,20 +191,36 @@ static bool mtetag_looks_random(const u8 *tags)
 }
 
 /*
- * AUTO: the smallest of RUNS, COMPACT and RAW. RUNS is tried first since
- * an inline result cannot be beaten; on a tie COMPACT loses to RAW, which
- * decodes with a memcpy. ZSTD is never smaller than COMPACT on tags and
- * much slower, so it is not tried.
+ * GOLOMB payloads up to this size come from pages regular enough that
+ * COMPACT may hold them inline: AUTO then tries it too.
+ */
+#define MTETAG_AUTO_TRY_INLINE	(2 * MTETAG_INLINE_COMPACT_MAX)
+
+/*
+ * AUTO: RUNS, or COMPACT if it holds the page inline, else GOLOMB, else
+ * RAW. An inline result needs no allocation and cannot be beaten. Among
+ * blobs AUTO takes GOLOMB, not the smallest: COMPACT codes heap pages
+ * 2-40% smaller, but its decode costs about ten times GOLOMB's
+ * instructions (glibc-like heaps: 14500 against 1500, 'make icount'), on
+ * every swap-in, under the PTE lock. 'compact' selects it for every page.
+ * GOLOMB larger than RAW falls back to RAW, which decodes with a memcpy.
+ * ZSTD is never smaller than COMPACT on tags and much slower: not tried.
  */
 static void mtetag_encode_auto(const u8 *tags, struct mtetag_enc *enc)
 {
 	if (mtetag_encode_runs(tags, enc))
 		return;
-	if (!mtetag_looks_random(tags) &&
-	    mtetag_encode_compact(tags, enc) &&
-	    mtetag_enc_size(enc) < MTETAG_RAW_SIZE)
+	if (mtetag_looks_random(tags) || !mtetag_encode_golomb(tags, enc) ||
+	    mtetag_enc_size(enc) >= MTETAG_RAW_SIZE) {
+		mtetag_encode_raw(tags, enc);
 		return;
-	mtetag_encode_raw(tags, enc);
+	}
+	if (enc->len <= MTETAG_AUTO_TRY_INLINE) {
+		struct mtetag_enc compact;
+
+		if (mtetag_encode_compact(tags, &compact) && compact.is_inline)
+			*enc = compact;
+	}
 }
 
 /*
@@ -249,6 +277,10 @@ void mtetag_encode(enum mtetag_codec policy, const u8 *tags,
 		break;
 	case MTETAG_CODEC_ZSTD:
 		if (mtetag_encode_zstd(tags, enc))
+			return;
+		break;
+	case MTETAG_CODEC_GOLOMB:
+		if (mtetag_encode_golomb(tags, enc))
 			return;
 		break;
 	case MTETAG_CODEC_AUTO:
@@ -370,6 +402,8 @@ int mtetag_decode(enum mtetag_codec codec, const u8 *payload,
 		if (len > MTETAG_BLOB_PAYLOAD_MAX)
 			return -EINVAL;
 		return mtetag_compact_decode(payload, len, tags);
+	case MTETAG_CODEC_GOLOMB:
+		return mtetag_golomb_decode(payload, len, tags);
 	case MTETAG_CODEC_ZSTD:
 		if (!IS_ENABLED(CONFIG_MTETAG_ZSTD))
 			return -EINVAL;

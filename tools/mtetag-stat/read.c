@@ -274,7 +274,7 @@ static int read_stats(const char *dir, struct store_stats *st)
 
 /* ---- reading sysfs ----------------------------------------------------- */
 
-/* "runs compact raw zstd [auto]": every name, the current one in brackets. */
+/* "runs compact raw zstd golomb [auto]": every name, the current one in brackets. */
 static int read_codec(const char *dir, struct snapshot *s)
 {
 	char path[PATH_MAX], *buf, *tok, *save;

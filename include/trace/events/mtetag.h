@@ -18,7 +18,8 @@
 			 { 1, "runs" },				\
 			 { 2, "compact" },			\
 			 { 3, "raw" },				\
-			 { 4, "zstd" })
+			 { 4, "zstd" },				\
+			 { 5, "golomb" })
 
 /* Why a save failed: enum mtetag_fail_reason in mm/mtetag/store.c. */
 #define show_mtetag_fail_reason(reason)				\

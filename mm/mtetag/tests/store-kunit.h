@@ -372,7 +372,7 @@ static void mtetag_test_policy_switch(struct kunit *test)
 {
 	static const enum mtetag_codec policies[] = {
 		MTETAG_CODEC_RAW, MTETAG_CODEC_RUNS, MTETAG_CODEC_COMPACT,
-		MTETAG_CODEC_ZSTD, MTETAG_CODEC_AUTO,
+		MTETAG_CODEC_ZSTD, MTETAG_CODEC_GOLOMB, MTETAG_CODEC_AUTO,
 	};
 	enum mtetag_codec old = mtetag_get_policy();
 	struct mtetag_type *t = test->priv;
@@ -566,7 +566,7 @@ static void mtetag_test_restore_idempotent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_RUNS);
 	KUNIT_EXPECT_TRUE(test, cost.is_inline);
 	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 22, out, &cost), 0);
-	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_COMPACT);
+	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_GOLOMB);
 	KUNIT_EXPECT_FALSE(test, cost.is_inline);
 	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 23, out, &cost), 0);
 	KUNIT_EXPECT_TRUE(test, cost.raw && cost.pending);
@@ -647,7 +647,7 @@ static void mtetag_test_deferred(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_STORED_PAGES), 4);
 	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 22, out, &cost), 0);
 	KUNIT_EXPECT_MEMEQ(test, out, in[2], MTETAG_RAW_SIZE);
-	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_COMPACT);
+	KUNIT_EXPECT_EQ(test, cost.codec, MTETAG_CODEC_GOLOMB);
 	KUNIT_EXPECT_LT(test, cost.stored, MTETAG_RAW_SIZE);
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_STORED_BYTES),
 			MTETAG_RAW_SIZE + cost.stored);

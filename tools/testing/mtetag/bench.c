@@ -18,11 +18,11 @@
 
 #define PAGES		2000
 #define REPEATS		7
-#define NR_BENCH	5
+#define NR_BENCH	6
 
 static const enum mtetag_codec bench_codecs[NR_BENCH] = {
-	MTETAG_CODEC_RUNS, MTETAG_CODEC_COMPACT, MTETAG_CODEC_RAW,
-	MTETAG_CODEC_ZSTD, MTETAG_CODEC_AUTO,
+	MTETAG_CODEC_RUNS, MTETAG_CODEC_COMPACT, MTETAG_CODEC_GOLOMB,
+	MTETAG_CODEC_RAW, MTETAG_CODEC_ZSTD, MTETAG_CODEC_AUTO,
 };
 
 static FILE *md;
@@ -288,8 +288,9 @@ int main(int argc, char **argv)
 	out("Per codec: payload / stored (2-byte header, raw 128, inline 0) / "
 	    "kmalloc size class. Fallbacks to raw count as 128.\n\n");
 	out("| class | pages | runs/page | ≤6 runs | auto inline | runs |");
-	out(" compact | raw | zstd (kernel, lvl %d) | auto |\n", MTETAG_ZSTD_LEVEL);
-	out("|---|---:|---:|---:|---:|---|---|---|---|---|\n");
+	out(" compact | golomb | raw | zstd (kernel, lvl %d) | auto |\n",
+	    MTETAG_ZSTD_LEVEL);
+	out("|---|---:|---:|---:|---:|---|---|---|---|---|---|\n");
 	for (c = 0; c < nr_cls; c++) {
 		unsigned int n = cls[c].nr;
 		double runs = 0, few = 0, inl = 0;

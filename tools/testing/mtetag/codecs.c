@@ -12,6 +12,7 @@ int seam_cpu, seam_preempt_count;
 #include "../../../mm/mtetag/codec.c"
 #include "../../../mm/mtetag/codec-runs.c"
 #include "../../../mm/mtetag/codec-compact.c"
+#include "../../../mm/mtetag/codec-golomb.c"
 #ifdef CONFIG_MTETAG_ZSTD
 #include "../../../mm/mtetag/codec-zstd.c"
 #endif

@@ -3,7 +3,9 @@
  * libFuzzer target: arbitrary bytes into every decoder. The first byte picks
  * the codec (or the inline decoder, which takes the next 8 bytes as the
  * value); the rest, copied to an exactly-sized buffer, is the payload.
- * Decoding must return 0 or -EINVAL and stay in bounds (ASan).
+ * Decoding must return 0 or -EINVAL and stay in bounds (ASan). A GOLOMB
+ * payload that decodes is never shorter than the encoder's for the same
+ * tags: the encoder picks the best of every choice the format offers.
  */
 #include "fuzz_common.h"
 
@@ -27,11 +29,17 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				abort();
 		}
 	} else {
+		enum mtetag_codec codec = data[0] % (MTETAG_NR_CODECS + 1);
+		u8 again[MTETAG_RAW_SIZE];
+		unsigned int len;
+
 		payload = malloc(size - 1 ? size - 1 : 1);
 		memcpy(payload, data + 1, size - 1);
-		ret = mtetag_decode(data[0] % (MTETAG_NR_CODECS + 1), payload,
-				    size - 1, tags);
+		ret = mtetag_decode(codec, payload, size - 1, tags);
 		free(payload);
+		if (!ret && codec == MTETAG_CODEC_GOLOMB &&
+		    (mtetag_golomb_encode(tags, again, &len) || len > size - 1))
+			abort();
 	}
 	if (ret && ret != -EINVAL)
 		abort();

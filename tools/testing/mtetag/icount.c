@@ -14,8 +14,9 @@
  *           nothing for a page of one tag (constant tags) or a raw blob,
  *           else the decoder, into an on-stack buffer
  *
- * Usage: icount CLASS-INDEX OP N   (OP: quick, encode or restore)
- *        icount -l                  list the classes
+ * Usage: icount CLASS-INDEX OP N [POLICY]   (OP: quick, encode or restore;
+ *                                             POLICY: a codec name, auto)
+ *        icount -l                            list the classes
  */
 #include <string.h>
 
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 {
 	struct corpus_class cls[CORPUS_NR_KINDS];
 	unsigned int nr = corpus_load(cls, CORPUS_NR_KINDS, PAGES, 1, NULL);
+	enum mtetag_codec policy = MTETAG_CODEC_AUTO;
 	unsigned int k, n, i, pages, mode;
 	u8 out[MTETAG_RAW_SIZE];
 	unsigned long sum = 0;
@@ -43,9 +45,18 @@ int main(int argc, char **argv)
 			printf("%u %s\n", k, cls[k].name);
 		return 0;
 	}
-	if (argc != 4) {
-		fprintf(stderr, "usage: icount CLASS-INDEX quick|encode|restore N\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: icount CLASS-INDEX quick|encode|restore N [POLICY]\n");
 		return 2;
+	}
+	if (argc == 5) {
+		for (policy = 0; policy <= MTETAG_CODEC_AUTO; policy++)
+			if (!strcmp(argv[4], mtetag_codec_names[policy]))
+				break;
+		if (policy > MTETAG_CODEC_AUTO) {
+			fprintf(stderr, "icount: unknown policy %s\n", argv[4]);
+			return 2;
+		}
 	}
 	k = atoi(argv[1]);
 	n = atoi(argv[3]);
@@ -56,8 +67,7 @@ int main(int argc, char **argv)
 	pages = cls[k].nr < PAGES ? cls[k].nr : PAGES;
 	/* What restore reads: the worker's results, made before counting. */
 	for (i = 0; i < pages; i++)
-		mtetag_encode(MTETAG_CODEC_AUTO, cls[k].pages + i * CORPUS_PAGE,
-			      &encs[i]);
+		mtetag_encode(policy, cls[k].pages + i * CORPUS_PAGE, &encs[i]);
 
 	for (mode = 0; mode < ARRAY_SIZE(ops); mode++)
 		if (!strcmp(argv[2], ops[mode]))
@@ -73,10 +83,10 @@ int main(int argc, char **argv)
 		pg = cls[k].pages + (i % pages) * CORPUS_PAGE;
 		switch (mode) {
 		case OP_QUICK:
-			sum += mtetag_encode_quick(MTETAG_CODEC_AUTO, pg, &enc);
+			sum += mtetag_encode_quick(policy, pg, &enc);
 			break;
 		case OP_ENCODE:
-			mtetag_encode(MTETAG_CODEC_AUTO, pg, &enc);
+			mtetag_encode(policy, pg, &enc);
 			sum += enc.len;
 			break;
 		default:

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# icount.sh [N]: arm64 instructions per page of each way the store calls
-# the codecs, on every generated corpus class ('make icount').
+# icount.sh [N [POLICY]]: arm64 instructions per page of each way the store
+# calls the codecs under POLICY (a codec name, default auto), on every
+# generated corpus class ('make icount').
 #
 # The codecs are built for aarch64 (-O2, static, zstd compiled out) and run
 # under user-mode QEMU with one instruction per translation block and every
@@ -15,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 n=${1:-200}
+policy=${2:-auto}
 bin=build/icount-arm64
 qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
 [ -n "$qemu" ] || { echo "icount: needs qemu-aarch64 (Debian package qemu-user; 'make icount' at the top installs it)" >&2; exit 1; }
@@ -33,8 +35,8 @@ echo "|---|---:|---:|---:|"
 "$qemu" "$bin" -l | while read -r k name; do
 	row="| $name |"
 	for op in quick encode restore; do
-		zero=$(count "$k" "$op" 0)
-		full=$(count "$k" "$op" "$n")
+		zero=$(count "$k" "$op" 0 "$policy")
+		full=$(count "$k" "$op" "$n" "$policy")
 		row="$row $(( (full - zero + n / 2) / n )) |"
 	done
 	echo "$row"

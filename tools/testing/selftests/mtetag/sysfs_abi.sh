@@ -40,7 +40,7 @@ KSFT_SKIP=4
 COUNTERS="stored_pages stored_bytes total_bytes inline_pages zero_pages saves restores invalidates"
 REASONS="nomem xarray cgroup"
 FAILURES="save_failures save_failures_nomem save_failures_xarray save_failures_cgroup"
-ALWAYS_CODECS="runs compact raw auto"
+ALWAYS_CODECS="runs compact raw golomb auto"
 DBG_FILES="blob_sizes codecs shards stats"
 
 # ---- snapshot mode: copy the files, touch nothing else -------------------
@@ -241,7 +241,7 @@ orig=$(current_codec)
 check "codec: one line" [ "$(wc -l <"$SYS/codec")" -eq 1 ]
 check "codec: exactly one name in brackets" [ "$(grep -o '\[[^]]*\]' "$SYS/codec" | wc -l)" -eq 1 ]
 codec_names >"$TMP/codecs"
-unknown=$(grep -vxF -e runs -e compact -e raw -e zstd -e auto "$TMP/codecs" | tr '\n' ' ')
+unknown=$(grep -vxF -e runs -e compact -e raw -e zstd -e golomb -e auto "$TMP/codecs" | tr '\n' ' ')
 check "codec: only known names (${unknown:-none unknown})" [ -z "$unknown" ]
 check "codec: \"zero\" is not listed" sh -c "! grep -qx zero $TMP/codecs"
 for c in $ALWAYS_CODECS; do

@@ -205,17 +205,17 @@ deferred() {
 	trace_stop || return 1
 	n=$(count mtetag_compress)
 	small=$(grep ' mtetag_compress: ' "$TRACE" |
-		sed -n 's/.* codec=compact size=\([0-9]*\) inline=[01]$/\1/p' |
+		sed -n 's/.* codec=golomb size=\([0-9]*\) inline=[01]$/\1/p' |
 		awk '$1 < 128' | wc -l)
-	ktap_print_msg "heap, compress_delay_ms 1: compressions +$((c1 - c0)), traced $n, $small compact under 128 bytes"
+	ktap_print_msg "heap, compress_delay_ms 1: compressions +$((c1 - c0)), traced $n, $small golomb under 128 bytes"
 	[ "$rc" = 0 ] && [ "$n" = $((c1 - c0)) ] && [ "$n" -ge $((NPAGES / 2)) ] &&
 		[ "$small" = "$n" ]
 }
 deferred
 case $? in
-0) ktap_test_pass "deferred compressions are traced once each, compact, under 128 bytes" ;;
+0) ktap_test_pass "deferred compressions are traced once each, golomb, under 128 bytes" ;;
 2) ktap_test_skip "deferred compression traced (no compress_delay_ms or no debugfs)" ;;
-*) ktap_test_fail "deferred compressions are traced once each, compact, under 128 bytes" ;;
+*) ktap_test_fail "deferred compressions are traced once each, golomb, under 128 bytes" ;;
 esac
 
 # ---- save failures ------------------------------------------------------

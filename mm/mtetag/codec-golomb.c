@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mtetag GOLOMB codec: pages of many runs (heaps of small objects), coded
+ * for a fast decode. COMPACT codes such pages a little smaller (glibc-like
+ * heaps) or much smaller (Scudo's equal blocks), but its adaptive range
+ * coder spends about 50 instructions on every bit it decodes; GOLOMB reads
+ * each run with one unaligned load and a few shifts. Decoding happens on
+ * every swap-in, under the PTE lock, so AUTO prefers GOLOMB (codec.c).
+ *
+ * The payload is a bit stream, bit i being bit i % 8 of byte i / 8:
+ *
+ *   8 bits   the number of runs minus one
+ *   2 bits   what follows a run of a non-zero tag: GOLOMB_NEXT_ANY (one
+ *            bit per run tells, 1 for a zero run), GOLOMB_NEXT_ZERO (glibc:
+ *            a tag-0 chunk header follows every object) or
+ *            GOLOMB_NEXT_NONZERO (Scudo: no zero runs); 3 is invalid
+ *   2 x 3 bits  for zero runs, then for the others: a repeat bit r and
+ *            k (2 bits), the order of the exponential-Golomb code of
+ *            their lengths (orders above 3 saved 0.2 bytes a page at most
+ *            on the corpus, and searching them cost a third more to encode)
+ *
+ * then, for each run:
+ *
+ *   the tag: 4 bits, except for a zero run that follows a non-zero one
+ *            (told by the mode or its bit); a run never has the tag of the
+ *            run before it, and one that follows a zero run is never zero
+ *   its length L as an exponential-Golomb code of order k of a value c:
+ *            q zero bits, a one, then the low q + k bits of c + 2^k. c is
+ *            L - 1 if r is 0; if r is 1, 0 means "the length of the last
+ *            run of this kind" (Scudo's blocks are all alike), else L.
+ *            The last run has no length: it takes the rest of the page.
+ *
+ * and zero bits up to the end of the last byte. The encoder picks the mode,
+ * r and k for the smallest payload. The decoder checks every field, reads
+ * only payload[0..len), and handles at most 256 runs.
+ */
+#include <linux/bitops.h>
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <linux/unaligned.h>
+
+#include "codec.h"
+
+#define GOLOMB_HDR_BITS		16
+#define GOLOMB_NEXT_ANY		0
+#define GOLOMB_NEXT_ZERO	1
+#define GOLOMB_NEXT_NONZERO	2
+#define GOLOMB_K_MAX		3
+/* Unary part of the longest length code: 255 + 2^0 < 2^9. */
+#define GOLOMB_Q_MAX		8
+#define GOLOMB_NO_TAG		16
+
+/* Bits of the exponential-Golomb code of order @k of @c. */
+static __always_inline unsigned int golomb_code_bits(unsigned int c,
+						     unsigned int k)
+{
+	return 2 * fls(c + BIT(k)) - k - 1;
+}
+
+struct golomb_writer {
+	u8 *out;
+	unsigned int pos;	/* bytes written */
+	unsigned int nacc;	/* bits held in acc */
+	u64 acc;
+};
+
+/* Append the low @n bits of @v, n <= 32. */
+static void golomb_put(struct golomb_writer *w, u32 v, unsigned int n)
+{
+	w->acc |= (u64)v << w->nacc;
+	w->nacc += n;
+	while (w->nacc >= 8) {
+		w->out[w->pos++] = w->acc;
+		w->acc >>= 8;
+		w->nacc -= 8;
+	}
+}
+
+static void golomb_put_code(struct golomb_writer *w, unsigned int c,
+			    unsigned int k)
+{
+	unsigned int x = c + BIT(k), q = fls(x) - 1 - k;
+
+	golomb_put(w, BIT(q), q + 1);
+	golomb_put(w, x & (BIT(q + k) - 1), q + k);
+}
+
+/* What codes the length @len of a run after @last of its kind (0: none). */
+static __always_inline unsigned int golomb_len_code(unsigned int len,
+						    unsigned int last,
+						    bool rep)
+{
+	if (!rep)
+		return len - 1;
+	return len == last ? 0 : len;
+}
+
+/**
+ * mtetag_golomb_encode() - encode a page with the GOLOMB codec
+ * @tags: MTETAG_RAW_SIZE bytes of tags in raw layout
+ * @buf: output, room for MTETAG_BLOB_PAYLOAD_MAX bytes
+ * @len: payload bytes written to @buf
+ *
+ * Two passes over the runs: the first sizes every choice of mode, repeat
+ * bit and order, the second writes the smallest.
+ *
+ * Return: 0, or -E2BIG if the payload would exceed MTETAG_BLOB_PAYLOAD_MAX
+ * bytes (raw is then no larger).
+ */
+int mtetag_golomb_encode(const u8 *tags, u8 *buf, unsigned int *len)
+{
+	unsigned int cost[2][2][GOLOMB_K_MAX + 1] = { };
+	unsigned int rep[2] = { 0, 0 }, k[2] = { 0, 0 }, last[2] = { 0, 0 };
+	unsigned int nr_runs = 0, flag_bits = 0, tag_bits = 0, code[2];
+	unsigned int g, run, tag, prev = GOLOMB_NO_TAG, mode, bits, i, r, j;
+	bool zero_after_nz = false, nz_after_nz = false, nz;
+	struct golomb_writer w = { .out = buf };
+
+	for (g = 0; g < MTETAG_NR_TAGS; g += run, prev = tag) {
+		tag = mtetag_get_tag(tags, g);
+		run = mtetag_run_len(tags, g);
+		nz = tag;
+		if (prev != GOLOMB_NO_TAG && prev) {
+			zero_after_nz |= !nz;
+			nz_after_nz |= nz;
+			flag_bits++;
+		}
+		/* Implied: a zero run after a non-zero one. */
+		if (nz || prev == GOLOMB_NO_TAG || !prev)
+			tag_bits += 4;
+		if (g + run < MTETAG_NR_TAGS) {
+			code[0] = golomb_len_code(run, last[nz], false);
+			code[1] = golomb_len_code(run, last[nz], true);
+			for (r = 0; r < 2; r++)
+				for (j = 0; j <= GOLOMB_K_MAX; j++)
+					cost[nz][r][j] +=
+						golomb_code_bits(code[r], j);
+		}
+		last[nz] = run;
+		nr_runs++;
+	}
+
+	if (zero_after_nz && nz_after_nz) {
+		mode = GOLOMB_NEXT_ANY;
+	} else {
+		mode = nz_after_nz ? GOLOMB_NEXT_NONZERO : GOLOMB_NEXT_ZERO;
+		flag_bits = 0;
+	}
+	bits = GOLOMB_HDR_BITS + flag_bits + tag_bits;
+	for (i = 0; i < 2; i++) {
+		for (r = 0; r < 2; r++)
+			for (j = 0; j <= GOLOMB_K_MAX; j++)
+				if (cost[i][r][j] < cost[i][rep[i]][k[i]]) {
+					rep[i] = r;
+					k[i] = j;
+				}
+		bits += cost[i][rep[i]][k[i]];
+	}
+	if (DIV_ROUND_UP(bits, 8) > MTETAG_BLOB_PAYLOAD_MAX)
+		return -E2BIG;
+
+	golomb_put(&w, nr_runs - 1, 8);
+	golomb_put(&w, mode, 2);
+	for (i = 0; i < 2; i++) {
+		golomb_put(&w, rep[i], 1);
+		golomb_put(&w, k[i], 2);
+		last[i] = 0;
+	}
+	prev = GOLOMB_NO_TAG;
+	for (g = 0; g < MTETAG_NR_TAGS; g += run, prev = tag) {
+		tag = mtetag_get_tag(tags, g);
+		run = mtetag_run_len(tags, g);
+		nz = tag;
+		if (prev != GOLOMB_NO_TAG && prev && mode == GOLOMB_NEXT_ANY)
+			golomb_put(&w, !nz, 1);
+		if (nz || prev == GOLOMB_NO_TAG || !prev)
+			golomb_put(&w, tag, 4);
+		if (g + run < MTETAG_NR_TAGS)
+			golomb_put_code(&w, golomb_len_code(run, last[nz], rep[nz]),
+					k[nz]);
+		last[nz] = run;
+	}
+	if (w.nacc)
+		golomb_put(&w, 0, 8 - w.nacc);
+	if (WARN_ON_ONCE(w.pos != DIV_ROUND_UP(bits, 8)))
+		return -E2BIG;
+	*len = w.pos;
+	return 0;
+}
+
+/**
+ * mtetag_golomb_decode() - decode a GOLOMB payload
+ * @payload: the payload bytes
+ * @len: number of payload bytes, at most MTETAG_BLOB_PAYLOAD_MAX
+ * @tags: MTETAG_RAW_SIZE bytes of output, raw layout
+ *
+ * Atomic-safe, bounded: at most 256 runs, each read with one load from a
+ * zero-padded copy of the payload. A payload is accepted only if it ends
+ * in its last byte, with zero padding bits, and codes every length one way.
+ *
+ * Return: 0, or -EINVAL for a malformed payload.
+ */
+int mtetag_golomb_decode(const u8 *payload, unsigned int len, u8 *tags)
+{
+	/* A run takes at most 1 + 4 + 2 * 8 + 1 bits: one load reads it. */
+	u8 in[MTETAG_BLOB_PAYLOAD_MAX + 8] __uninitialized;
+	unsigned int nr_runs, mode, k[2], rep[2], last[2] = { 0, 0 };
+	unsigned int i, g = 0, pos = GOLOMB_HDR_BITS, prev = GOLOMB_NO_TAG;
+	unsigned int tag, run, q, kk, c;
+	u64 bits, acc = 0;
+	bool nz;
+
+	if (len < DIV_ROUND_UP(GOLOMB_HDR_BITS, 8) ||
+	    len > MTETAG_BLOB_PAYLOAD_MAX)
+		return -EINVAL;
+	memcpy(in, payload, len);
+	memset(in + len, 0, 8);
+	bits = get_unaligned_le64(in);
+	nr_runs = (bits & 0xff) + 1;
+	mode = (bits >> 8) & 3;
+	rep[0] = (bits >> 10) & 1;
+	k[0] = (bits >> 11) & 3;
+	rep[1] = (bits >> 13) & 1;
+	k[1] = (bits >> 14) & 3;
+	if (mode > GOLOMB_NEXT_NONZERO)
+		return -EINVAL;
+
+	for (i = 0; i < nr_runs; i++, prev = tag) {
+		bits = get_unaligned_le64(in + pos / 8) >> (pos % 8);
+		if (prev == GOLOMB_NO_TAG || !prev ||
+		    mode == GOLOMB_NEXT_NONZERO) {
+			nz = true;	/* the tag is sent */
+		} else if (mode == GOLOMB_NEXT_ZERO) {
+			nz = false;
+		} else {
+			nz = !(bits & 1);
+			bits >>= 1;
+			pos++;
+		}
+		tag = 0;
+		if (nz) {
+			tag = bits & 0xf;
+			bits >>= 4;
+			pos += 4;
+			/* Never the tag before; never zero after a zero run. */
+			if (tag == prev || (!tag && prev != GOLOMB_NO_TAG))
+				return -EINVAL;
+			nz = tag;
+		}
+
+		if (i == nr_runs - 1) {
+			run = MTETAG_NR_TAGS - g;
+		} else {
+			kk = k[nz];
+			q = bits ? __ffs64(bits) : 64;
+			if (q > GOLOMB_Q_MAX)
+				return -EINVAL;
+			bits >>= q + 1;
+			c = (bits & (BIT(q + kk) - 1)) + BIT(q + kk) - BIT(kk);
+			pos += 2 * q + kk + 1;
+			if (!rep[nz])
+				run = c + 1;
+			else if (c)
+				run = c;
+			else
+				run = last[nz];
+			/* One code per length; leave a granule to the rest. */
+			if (!run || (rep[nz] && c && c == last[nz]) ||
+			    run >= MTETAG_NR_TAGS - g)
+				return -EINVAL;
+		}
+		if (pos > 8 * len)
+			return -EINVAL;
+		acc = mtetag_put_run(tags, g, run, tag, acc);
+		last[nz] = run;
+		g += run;
+	}
+	/* Nothing after the last run but the zero padding of its byte. */
+	if (DIV_ROUND_UP(pos, 8) != len ||
+	    (pos % 8 && in[len - 1] >> (pos % 8)))
+		return -EINVAL;
+	return 0;
+}
