@@ -12,6 +12,8 @@ static const enum mtetag_codec policies[NR_POLICIES] = {
 	MTETAG_CODEC_RUNS, MTETAG_CODEC_COMPACT, MTETAG_CODEC_GOLOMB,
 	MTETAG_CODEC_RAW, MTETAG_CODEC_ZSTD, MTETAG_CODEC_AUTO,
 };
+
+/* Indexes into policies[]. */
 enum { P_RUNS, P_COMPACT, P_GOLOMB, P_RAW, P_ZSTD, P_AUTO };
 
 static unsigned int nr_tests, nr_failed;
