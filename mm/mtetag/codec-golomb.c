@@ -205,8 +205,11 @@ int mtetag_golomb_encode(const u8 *tags, u8 *buf, unsigned int *len)
  */
 int mtetag_golomb_decode(const u8 *payload, unsigned int len, u8 *tags)
 {
-	/* A run takes at most 1 + 4 + 2 * 8 + 1 bits: one load reads it. */
-	u8 in[MTETAG_BLOB_PAYLOAD_MAX + 8] __uninitialized;
+	/*
+	 * A run takes at most 1 + 4 + 2 * 8 + 1 bits: one load reads it.
+	 * (MTETAG_BLOB_PAYLOAD_MAX, a min_t(), is no constant to size with.)
+	 */
+	u8 in[MTETAG_RAW_SIZE + 8] __uninitialized;
 	unsigned int nr_runs, mode, k[2], rep[2], last[2] = { 0, 0 };
 	unsigned int i, g = 0, pos = GOLOMB_HDR_BITS, prev = GOLOMB_NO_TAG;
 	unsigned int tag, run, q, kk, c;
