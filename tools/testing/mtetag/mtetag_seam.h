@@ -50,8 +50,12 @@ typedef int64_t s64;
 #define __uninitialized
 #endif
 
-#define min_t(type, a, b)	((type)(a) < (type)(b) ? (type)(a) : (type)(b))
-#define max_t(type, a, b)	((type)(a) > (type)(b) ? (type)(a) : (type)(b))
+/*
+ * Statement expressions, as in the kernel: never constant expressions, so
+ * that an array sized with one is a VLA here too (-Wvla).
+ */
+#define min_t(type, a, b)	({ type __a = (a), __b = (b); __a < __b ? __a : __b; })
+#define max_t(type, a, b)	({ type __a = (a), __b = (b); __a > __b ? __a : __b; })
 #define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
