@@ -765,7 +765,7 @@ out:
  * comment in codec-golomb.c, not taken from the encoder: a header granule,
  * an object of 3 granules and a free rest (mode "zero after non-zero",
  * plain lengths), and four equal blocks (mode "non-zero after non-zero",
- * repeated lengths). Then one change at a time to the first that the
+ * repeated lengths). Then one change at a time to one of them that the
  * decoder must refuse.
  */
 static void test_golomb_format(void)
@@ -782,6 +782,10 @@ static void test_golomb_format(void)
 		{ "256 runs in 4 bytes", 4, "\xff\x01\xb0\x0c" },
 		{ "tag of the run before", 6, "\x03\x22\x01\x0c\xe2\x24" },
 		{ "no payload", 0, "" },
+		{ "repeat before any run of the kind", 5,
+		  "\x03\x22\x51\x4e\x02" },
+		{ "repeated length coded in full", 8,
+		  "\x03\x22\x01\x0c\x04\x18\x4c\x02" },
 	};
 	u8 page[2][MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
 	unsigned int k, pos;
