@@ -251,13 +251,14 @@ static bool mtetag_encode_zero(enum mtetag_codec policy, const u8 *tags,
 
 /**
  * mtetag_encode() - encode the tags of one page
- * @policy: codec to use, or MTETAG_CODEC_AUTO for the smallest result
+ * @policy: codec to use, or MTETAG_CODEC_AUTO: inline if the page fits an
+ *	inline value, else GOLOMB, else RAW (mtetag_encode_auto())
  * @tags: MTETAG_RAW_SIZE bytes of tags in raw layout
  * @enc: result
  *
  * Never fails: a codec that cannot represent the page (too many runs for
- * RUNS, incompressible for COMPACT or ZSTD, ZSTD not ready) falls back to
- * RAW. Pages of zero tags become the inline value 0 under every policy but
+ * RUNS, incompressible for COMPACT, GOLOMB or ZSTD, ZSTD not ready) falls
+ * back to RAW. Pages of zero tags become the inline value 0 under every policy but
  * RAW. Does not allocate and does not sleep.
  */
 void mtetag_encode(enum mtetag_codec policy, const u8 *tags,

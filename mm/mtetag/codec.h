@@ -52,7 +52,7 @@ enum mtetag_codec {
 	MTETAG_CODEC_ZSTD,	/* lib/zstd, for comparison */
 	MTETAG_CODEC_GOLOMB,	/* many runs: fast to decode blob */
 	MTETAG_NR_CODECS,
-	/* Not a format: a policy that keeps the smallest of the above. */
+	/* Not a format: a policy, inline if possible, else GOLOMB or RAW. */
 	MTETAG_CODEC_AUTO = MTETAG_NR_CODECS,
 };
 
@@ -99,13 +99,13 @@ static inline unsigned int mtetag_enc_size(const struct mtetag_enc *enc)
 
 /**
  * mtetag_encode() - encode the tags of one page
- * @policy: codec to use, or MTETAG_CODEC_AUTO for the smallest result
+ * @policy: codec to use, or MTETAG_CODEC_AUTO (see codec.c)
  * @tags: MTETAG_RAW_SIZE bytes of tags in raw layout
  * @enc: result
  *
  * Never fails: a codec that cannot represent the page (too many runs for
- * RUNS, incompressible for COMPACT or ZSTD) falls back to RAW. Does not
- * allocate and does not sleep.
+ * RUNS, incompressible for COMPACT, GOLOMB or ZSTD) falls back to RAW.
+ * Does not allocate and does not sleep.
  */
 void mtetag_encode(enum mtetag_codec policy, const u8 *tags,
 		   struct mtetag_enc *enc);

@@ -24,8 +24,8 @@
  * charges its pool (see "Memory cgroup charging" below); inline entries
  * cost nothing and are not charged.
  *
- * The codec policy (enum mtetag_codec, default AUTO: the smallest result)
- * only decides how new entries are written: every entry says how to read
+ * The codec policy (enum mtetag_codec, default AUTO, see codec.c) only
+ * decides how new entries are written: every entry says how to read
  * it, so a policy change leaves old entries readable.
  *
  * Deferred compression: compressing a page of many runs costs several
@@ -1457,7 +1457,7 @@ enum mtetag_codec mtetag_get_policy(void)
 /**
  * mtetag_set_policy() - choose how new entries are written
  * @policy: a codec that mtetag_codec_available() accepts, or
- *	MTETAG_CODEC_AUTO for the smallest result of all codecs
+ *	MTETAG_CODEC_AUTO (inline where possible, else GOLOMB or RAW)
  *
  * Entries stored before stay as they are, and readable. Any context.
  * Return: 0, or -EINVAL if @policy cannot be selected.
