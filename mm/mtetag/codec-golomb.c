@@ -88,6 +88,15 @@ static void golomb_put_code(struct golomb_writer *w, unsigned int c,
 	golomb_put(w, x & (BIT(q + k) - 1), q + k);
 }
 
+/*
+ * Whether a run after one of tag @prev follows a non-zero run: only then
+ * can a zero run's tag be implied, by the mode or a bit.
+ */
+static __always_inline bool golomb_after_nz(unsigned int prev)
+{
+	return prev && prev != GOLOMB_NO_TAG;
+}
+
 /* What codes the length @len of a run after @last of its kind (0: none). */
 static __always_inline unsigned int golomb_len_code(unsigned int len,
 						    unsigned int last,
@@ -123,13 +132,13 @@ int mtetag_golomb_encode(const u8 *tags, u8 *buf, unsigned int *len)
 		tag = mtetag_get_tag(tags, g);
 		run = mtetag_run_len(tags, g);
 		nz = tag;
-		if (prev != GOLOMB_NO_TAG && prev) {
+		if (golomb_after_nz(prev)) {
 			zero_after_nz |= !nz;
 			nz_after_nz |= nz;
 			flag_bits++;
 		}
 		/* Implied: a zero run after a non-zero one. */
-		if (nz || prev == GOLOMB_NO_TAG || !prev)
+		if (nz || !golomb_after_nz(prev))
 			tag_bits += 4;
 		if (g + run < MTETAG_NR_TAGS) {
 			code[0] = golomb_len_code(run, last[nz], false);
@@ -174,9 +183,9 @@ int mtetag_golomb_encode(const u8 *tags, u8 *buf, unsigned int *len)
 		tag = mtetag_get_tag(tags, g);
 		run = mtetag_run_len(tags, g);
 		nz = tag;
-		if (prev != GOLOMB_NO_TAG && prev && mode == GOLOMB_NEXT_ANY)
+		if (golomb_after_nz(prev) && mode == GOLOMB_NEXT_ANY)
 			golomb_put(&w, !nz, 1);
-		if (nz || prev == GOLOMB_NO_TAG || !prev)
+		if (nz || !golomb_after_nz(prev))
 			golomb_put(&w, tag, 4);
 		if (g + run < MTETAG_NR_TAGS)
 			golomb_put_code(&w, golomb_len_code(run, last[nz], rep[nz]),
@@ -233,8 +242,7 @@ int mtetag_golomb_decode(const u8 *payload, unsigned int len, u8 *tags)
 
 	for (i = 0; i < nr_runs; i++, prev = tag) {
 		bits = get_unaligned_le64(in + pos / 8) >> (pos % 8);
-		if (prev == GOLOMB_NO_TAG || !prev ||
-		    mode == GOLOMB_NEXT_NONZERO) {
+		if (!golomb_after_nz(prev) || mode == GOLOMB_NEXT_NONZERO) {
 			nz = true;	/* the tag is sent */
 		} else if (mode == GOLOMB_NEXT_ZERO) {
 			nz = false;

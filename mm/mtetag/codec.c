@@ -200,8 +200,8 @@ static bool mtetag_looks_random(const u8 *tags)
  * AUTO: RUNS, or COMPACT if it holds the page inline, else GOLOMB, else
  * RAW. An inline result needs no allocation and cannot be beaten. Among
  * blobs AUTO takes GOLOMB, not the smallest: COMPACT codes heap pages
- * 2-40% smaller, but its decode costs about ten times GOLOMB's
- * instructions (glibc-like heaps: 14500 against 1500, 'make icount'), on
+ * 2-40% smaller, but its decode costs about three times GOLOMB's
+ * instructions (glibc-like heaps: 14650 against 4333, 'make icount'), on
  * every swap-in, under the PTE lock. 'compact' selects it for every page.
  * GOLOMB larger than RAW falls back to RAW, which decodes with a memcpy.
  * ZSTD is never smaller than COMPACT on tags and much slower: not tried.
@@ -258,8 +258,8 @@ static bool mtetag_encode_zero(enum mtetag_codec policy, const u8 *tags,
  *
  * Never fails: a codec that cannot represent the page (too many runs for
  * RUNS, incompressible for COMPACT, GOLOMB or ZSTD, ZSTD not ready) falls
- * back to RAW. Pages of zero tags become the inline value 0 under every policy but
- * RAW. Does not allocate and does not sleep.
+ * back to RAW. Pages of zero tags become the inline value 0 under every
+ * policy but RAW. Does not allocate and does not sleep.
  */
 void mtetag_encode(enum mtetag_codec policy, const u8 *tags,
 		   struct mtetag_enc *enc)

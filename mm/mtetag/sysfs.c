@@ -143,8 +143,8 @@ static struct kobj_attribute mtetag_attr_save_failures =
 
 /*
  * Every codec that can be selected now, the current one in brackets:
- * "runs compact raw zstd golomb [auto]". "zero" is never listed: zero elision
- * always applies.
+ * "runs compact raw zstd golomb [auto]". "zero" is never listed: zero
+ * elision always applies.
  */
 static ssize_t codec_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
