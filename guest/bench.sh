@@ -103,6 +103,8 @@ profile=$(arg bench_profile 0)
 profile_funcs="swap_writepage do_swap_page swap_entry_range_free
 	arch_prepare_to_swap arch_swap_restore mte_invalidate_tags
 	__mtetag_save_folio __mtetag_restore_folio __mtetag_invalidate"
+# bench_profile_funcs=f,g: more, where each kernel has them
+profile_funcs="$profile_funcs $(arg bench_profile_funcs '' | tr , ' ')"
 profile_start() {
 	[ "$profile" = 1 ] || return 0
 	[ -e $trace/function_profile_enabled ] || mount -t tracefs nodev $trace 2>/dev/null

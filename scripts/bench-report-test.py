@@ -80,5 +80,20 @@ check("OOM kill of fio: no figure", "fio.shmem.read_bw" not in vals)
 vals, probs, _ = parse(job("shmem", "hog_rc=0", 4096))
 check("no oom_kills field: figures kept", vals.get("fio.shmem.read_bw") == 4.0 and not probs)
 
+# BENCH_PROFILE_FUNCS: a function beyond the fixed rows gets a row of its own,
+# on the side that has it, per call
+prof = ("bench_profile: workload=synthetic fn=__mtetag_save_folio hits=10 us=30.0\n"
+        "bench_profile: workload=synthetic fn=obj_cgroup_charge hits=4 us=1.0\n")
+vals_b, probs, _ = parse(prof)
+vals_a, _, _ = parse("bench_profile: workload=synthetic fn=arch_prepare_to_swap hits=10 us=20.0\n")
+check("profile: per-call time", vals_b.get("prof.obj_cgroup_charge.us") == 0.25)
+rows = report.profile_table({"A": [vals_a], "B": [vals_b]}, ("6.12", "mtetag"))
+extra = [r for r in rows if r.startswith("| obj_cgroup_charge() |")]
+check("profile: an extra function has its row, absent on one side",
+      len(extra) == 1 and "| - | - | - | `obj_cgroup_charge` | 0.250 [0.250-0.250] | 4 |" in extra[0])
+save = [r for r in rows if r.startswith("| save the tags")]
+check("profile: a fixed row compares both kernels' hooks",
+      len(save) == 1 and save[0].endswith("| +1.000 |"))
+
 print(f"bench-report: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -273,7 +273,10 @@ def fmt(x):
         return f"{x:.0f}"
     if a >= 100:
         return f"{x:.1f}"
-    return f"{x:.2f}"
+    if a >= 1 or a == 0:
+        return f"{x:.2f}"
+    # a profiled call of a few hundred instructions (BENCH_ICOUNT): 0.275 us
+    return f"{x:.3f}"
 
 
 def fmt_summary(s):
@@ -322,26 +325,36 @@ def target_summary(checks):
     return lines
 
 
+def profile_row(what, per_side, fns):
+    """A row of profile_table() for the first of @fns each side has, or None
+    if neither has one."""
+    cells, per_call = [], []
+    for side in ("A", "B"):
+        fn = next((f for f in fns if any(f"prof.{f}.us" in v for v in per_side[side])),
+                  None)
+        us = summary([v[f"prof.{fn}.us"] for v in per_side[side] if f"prof.{fn}.us" in v])
+        calls = summary([v[f"prof.{fn}.calls"] for v in per_side[side]
+                         if f"prof.{fn}.calls" in v])
+        cells += [f"`{fn}`" if fn else "-", fmt_summary(us),
+                  f"{calls[0]:.0f}" if calls else "-"]
+        per_call.append(us[0] if us else None)
+    if all(c is None for c in per_call):
+        return None
+    a, b = per_call
+    diff = f"{b - a:+.3f}" if a is not None and b is not None else "-"
+    return f"| {what} | " + " | ".join(cells) + f" | {diff} |"
+
+
 def profile_table(per_side, names):
-    """Markdown rows of PROFILE_ROWS: microseconds per call and calls per boot
-    on each side (medians over the boots), or [] without profile data."""
-    rows = []
-    for what, fns in PROFILE_ROWS:
-        cells, per_call = [], []
-        for side in ("A", "B"):
-            fn = next((f for f in fns if any(f"prof.{f}.us" in v for v in per_side[side])),
-                      None)
-            us = summary([v[f"prof.{fn}.us"] for v in per_side[side] if f"prof.{fn}.us" in v])
-            calls = summary([v[f"prof.{fn}.calls"] for v in per_side[side]
-                             if f"prof.{fn}.calls" in v])
-            cells += [f"`{fn}`" if fn else "-", fmt_summary(us),
-                      fmt(calls[0]) if calls else "-"]
-            per_call.append(us[0] if us else None)
-        if all(c is None for c in per_call):
-            continue
-        a, b = per_call
-        diff = f"{b - a:+.2f}" if a is not None and b is not None else "-"
-        rows.append(f"| {what} | " + " | ".join(cells) + f" | {diff} |")
+    """Markdown rows of PROFILE_ROWS, then of any other function profiled
+    (BENCH_PROFILE_FUNCS): microseconds per call and calls per boot on each
+    side (medians over the boots), or [] without profile data."""
+    known = {f for _, fns in PROFILE_ROWS for f in fns}
+    extra = sorted({k.split(".")[1] for side in ("A", "B") for v in per_side[side]
+                    for k in v if k.startswith("prof.") and k.endswith(".us")} - known)
+    rows = [profile_row(what, per_side, fns) for what, fns in PROFILE_ROWS]
+    rows += [profile_row(f"{fn}()", per_side, [fn]) for fn in extra]
+    rows = [r for r in rows if r]
     if not rows:
         return []
     head = (f"| | {names[0]} function | us per call [min-max] | calls | "
@@ -359,7 +372,9 @@ kernel has only its own hooks: upstream's `arch_*`/`mte_*` on 6.12,
 mtetag's `__mtetag_*` on the patched tree; both are called for every
 page, tagged or not. The profiler's entry and exit cost falls on every
 timed call alike, and slows the whole run: the throughput figures of a
-profiled run are not the ones to quote.
+profiled run are not the ones to quote. Rows named after a function are
+those `BENCH_PROFILE_FUNCS` added, on each kernel that has it; the caller
+of such a function pays the profiler's cost once more.
 """
 
 

@@ -47,6 +47,11 @@
 #                      and free on either side. The profiler slows what it
 #                      times, so the throughputs of such a run are not the
 #                      ones to quote
+#   BENCH_PROFILE_FUNCS=f,g  more functions for the profiler to time (with
+#                      BENCH_PROFILE=1), on each kernel that has them: where
+#                      a hook's cost goes (obj_cgroup_charge,
+#                      kmem_cache_alloc_noprof, ...). The caller of a timed
+#                      function pays the profiler's own cost once more
 #   BENCH_ICOUNT=N     the guests' clocks count instructions (QEMU -icount
 #                      shift=N,sleep=off: 2^N ns each, one vCPU thread),
 #                      not host time, so the host's load and speed do not
@@ -72,6 +77,12 @@ die() { echo "bench: ERROR: $*" >&2; exit 1; }
 [[ $repeats =~ ^([1-9]|1[0-6])$ ]] || die "BENCH_REPEATS must be a number from 1 to 16"
 profile=${BENCH_PROFILE:-0}
 case $profile in 0|1) ;; *) die "BENCH_PROFILE must be 0 or 1" ;; esac
+pfuncs=${BENCH_PROFILE_FUNCS:-}
+if [ -n "$pfuncs" ]; then
+	[ "$profile" = 1 ] || die "BENCH_PROFILE_FUNCS needs BENCH_PROFILE=1"
+	[[ $pfuncs =~ ^[A-Za-z_][A-Za-z0-9_.]*(,[A-Za-z_][A-Za-z0-9_.]*)*$ ]] ||
+		die "BENCH_PROFILE_FUNCS must be function names separated by commas"
+fi
 # the kernels' folder (and kbuild.sh configuration) suffix
 sfx=
 [ "$profile" = 1 ] && sfx=-profile
@@ -142,6 +153,7 @@ append="kunit.enable=0 bench_quick=$quick bench_repeats=$repeats"
 [ -n "${BENCH_DELAY:-}" ] && append="$append bench_delay=$BENCH_DELAY"
 [ -n "${BENCH_FIO_MIB:-}" ] && append="$append bench_fio_mib=$BENCH_FIO_MIB"
 [ "$profile" = 1 ] && append="$append bench_profile=1"
+[ -n "$pfuncs" ] && append="$append bench_profile_funcs=$pfuncs"
 # each synthetic pass of all classes takes about 20 s of the boot
 timeout=$((900 + 20 * repeats))
 [ "$quick" = 1 ] && timeout=400
