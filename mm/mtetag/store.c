@@ -442,6 +442,50 @@ static struct obj_cgroup *mtetag_slot_objcg(struct mtetag_type *t,
 }
 
 /*
+ * The obj_cgroup the pages of @folio, about to be saved to slots from
+ * @offset on, are charged to, or NULL: that of the slot's record, found
+ * without looking it up. mem_cgroup_try_charge_swap() recorded the
+ * folio's memcg, or its first online ancestor if the memcg was offline;
+ * while it is online, the record names it. The folio is locked and
+ * charged, which keeps its memcg, and the record keeps the ancestor.
+ */
+static struct obj_cgroup *mtetag_folio_objcg(struct mtetag_type *t,
+					     struct folio *folio,
+					     pgoff_t offset)
+{
+	struct obj_cgroup *objcg = NULL;
+	struct mem_cgroup *memcg;
+
+	if (!t->global || mem_cgroup_disabled() ||
+	    !cgroup_subsys_on_dfl(memory_cgrp_subsys))
+		return NULL;
+	memcg = folio_memcg(folio);
+	if (!memcg || mem_cgroup_is_root(memcg))
+		return NULL;
+	if (mem_cgroup_online(memcg))
+		return memcg->orig_objcg;
+	rcu_read_lock();
+	objcg = mtetag_slot_objcg(t, offset);
+	rcu_read_unlock();
+	return objcg;
+}
+
+/* Charge @bytes (uncharge if negative) to @objcg, if any. Never fails. */
+static void mtetag_charge_objcg(struct obj_cgroup *objcg, long bytes)
+{
+	if (!objcg || !bytes)
+		return;
+	/* Cannot fail with __GFP_NOFAIL. */
+	if (bytes > 0)
+		obj_cgroup_charge(objcg, MTETAG_CHARGE_GFP, bytes);
+	else
+		obj_cgroup_uncharge(objcg, -bytes);
+	rcu_read_lock();
+	mod_memcg_state(obj_cgroup_memcg(objcg), MEMCG_MTETAG_B, bytes);
+	rcu_read_unlock();
+}
+
+/*
  * Charge @bytes (uncharge if negative) to the memcg of slot @offset, whose
  * entry is stored and not yet erased. Any context; never fails.
  */
@@ -453,17 +497,22 @@ static void mtetag_charge(struct mtetag_type *t, pgoff_t offset, long bytes)
 		return;
 	rcu_read_lock();
 	objcg = mtetag_slot_objcg(t, offset);
-	if (objcg) {
-		/* Cannot fail with __GFP_NOFAIL. */
-		if (bytes > 0)
-			obj_cgroup_charge(objcg, MTETAG_CHARGE_GFP, bytes);
-		else
-			obj_cgroup_uncharge(objcg, -bytes);
-		mod_memcg_state(obj_cgroup_memcg(objcg), MEMCG_MTETAG_B, bytes);
-	}
+	/* The slot's record keeps the memcg, and so @objcg, past the RCU. */
 	rcu_read_unlock();
+	mtetag_charge_objcg(objcg, bytes);
 }
 #else
+static struct obj_cgroup *mtetag_folio_objcg(struct mtetag_type *t,
+					     struct folio *folio,
+					     pgoff_t offset)
+{
+	return NULL;
+}
+
+static void mtetag_charge_objcg(struct obj_cgroup *objcg, long bytes)
+{
+}
+
 static void mtetag_charge(struct mtetag_type *t, pgoff_t offset, long bytes)
 {
 }
@@ -768,13 +817,15 @@ static void mtetag_set_marks(struct xa_state *xas, bool raw, bool pending,
 
 /*
  * Store the tags of the page in slot @offset of @t, replacing (and freeing)
- * what the slot held, and charge the entry to the slot's memcg. With
+ * what the slot held, and charge the entry to @objcg, the slot's (see
+ * mtetag_folio_objcg()). With
  * @defer, only what mtetag_encode_quick() does is done now: the rest is
  * stored raw and pending, for the compression worker. May sleep.
  * Return: 0, or -ENOMEM with *@reason set.
  */
 static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 			const u8 *tags, enum mtetag_codec policy, bool defer,
+			struct obj_cgroup *objcg,
 			enum mtetag_fail_reason *reason)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
@@ -805,7 +856,7 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	}
 	/* Before the worker can see the entry and charge its compression. */
 	mtetag_entry_cost(entry, raw, pending, &cost);
-	mtetag_charge(t, offset, cost.alloc);
+	mtetag_charge_objcg(objcg, cost.alloc);
 
 	do {
 		xas_lock(&xas);
@@ -819,7 +870,7 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	} while (xas_nomem(&xas, gfp));
 
 	if (xas_error(&xas)) {
-		mtetag_charge(t, offset, -(long)cost.alloc);
+		mtetag_charge_objcg(objcg, -(long)cost.alloc);
 		mtetag_free_entry(entry, raw);
 		*reason = MTETAG_FAIL_REASON_XARRAY;
 		return xas_error(&xas);
@@ -831,7 +882,7 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 
 		mtetag_entry_cost(old, old_raw, old_pending, &old_cost);
 		mtetag_account(t, &old_cost, -1);
-		mtetag_charge(t, offset, -(long)old_cost.alloc);
+		mtetag_charge_objcg(objcg, -(long)old_cost.alloc);
 		mtetag_free_entry(old, old_raw);
 		mtetag_count(t, MTETAG_REPLACES, 1);
 	}
@@ -849,6 +900,8 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 	enum mtetag_codec policy = READ_ONCE(mtetag_policy);
 	bool defer = READ_ONCE(mtetag_compress_delay_ms);
 	long i, nr = folio_nr_pages(folio), saved = 0;
+	/* One record for the folio's slots: one look for all its pages. */
+	struct obj_cgroup *objcg = mtetag_folio_objcg(t, folio, offset);
 	/* Read in full from each page before use. */
 	u8 tags[MTETAG_RAW_SIZE] __uninitialized;
 	int err = 0;
@@ -860,7 +913,7 @@ static int mtetag_save_pages(struct mtetag_type *t, int type, pgoff_t offset,
 			continue;
 		arch_mtetag_read_page(page, tags);
 		err = mtetag_store(t, type, offset + i, tags, policy, defer,
-				   &reason);
+				   objcg, &reason);
 		if (err)
 			break;
 		saved++;

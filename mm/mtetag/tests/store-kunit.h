@@ -86,7 +86,7 @@ static int mtetag_test_store(struct kunit *test, pgoff_t offset,
 	enum mtetag_fail_reason reason;
 
 	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags, policy, false,
-			    &reason);
+			    NULL, &reason);
 }
 
 /* Store with deferred compression, as a save with a compress delay does. */
@@ -97,7 +97,7 @@ static int mtetag_test_store_deferred(struct kunit *test, pgoff_t offset,
 	enum mtetag_fail_reason reason;
 
 	return mtetag_store(t, MTETAG_TEST_TYPE, offset, tags,
-			    MTETAG_CODEC_AUTO, true, &reason);
+			    MTETAG_CODEC_AUTO, true, NULL, &reason);
 }
 
 /*
@@ -434,7 +434,7 @@ static void mtetag_test_memcg_root(struct kunit *test)
 			mtetag_test_random(in);		/* raw */
 		KUNIT_ASSERT_EQ(test, mtetag_store(t, MTETAG_TEST_TYPE, 40 + i, in,
 						   MTETAG_CODEC_AUTO, false,
-						   &reason), 0);
+						   NULL, &reason), 0);
 		entry = xa_load(mtetag_tree(t, 40 + i), 40 + i);
 		KUNIT_ASSERT_NOT_NULL(test, entry);
 		KUNIT_EXPECT_FALSE(test, xa_is_value(entry));
@@ -735,7 +735,7 @@ static long mtetag_test_on_cpu_fn(void *arg)
 		else
 			op->err = mtetag_store(op->t, MTETAG_TEST_TYPE, i,
 					       op->in[i], MTETAG_CODEC_AUTO,
-					       false, &reason);
+					       false, NULL, &reason);
 	}
 	return 0;
 }

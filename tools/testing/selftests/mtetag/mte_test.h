@@ -150,15 +150,16 @@ static inline bool mte_evicted_enough(const char *name, void *base,
 }
 
 /*
- * Push the pages to swap and out of the swap cache; then as above. Swap
- * cache folios nobody maps (left by another process's copy-on-write) can
- * sit on the active list: plain reclaim rounds deactivate, then drop them.
+ * Push the pages to swap and out of the swap cache, by reclaim in cgroup
+ * directory @cg (one that holds their memcg); then as above. Swap cache
+ * folios nobody maps (left by another process's copy-on-write) can sit on
+ * the active list: plain reclaim rounds deactivate, then drop them.
  */
-static inline bool mte_swap_out_enough(const char *name, void *base,
-				       unsigned long npages, long *evicted)
+static inline bool mte_swap_out_enough_in(const char *cg, const char *name,
+					  void *base, unsigned long npages,
+					  long *evicted)
 {
-	const char *cg = mte_cgroup_dir();
-	char path[700];
+	char path[800];
 	int i;
 
 	mte_swap_out(base, npages);
@@ -168,6 +169,14 @@ static inline bool mte_swap_out_enough(const char *name, void *base,
 		mte_write_file(path, "1G");
 	}
 	return mte_evicted_enough(name, base, npages, evicted);
+}
+
+/* As mte_swap_out_enough_in(), by reclaim in our own cgroup. */
+static inline bool mte_swap_out_enough(const char *name, void *base,
+				       unsigned long npages, long *evicted)
+{
+	return mte_swap_out_enough_in(mte_cgroup_dir(), name, base, npages,
+				      evicted);
 }
 
 /*

@@ -15,7 +15,10 @@
  * not follow the process, and go when the process exits. A fourth child's
  * heap-like pages are held back from compression (compress_delay_ms): its
  * charge must match the raw entries, then the smaller compressed ones that
- * replace them when the delay is set to 0. Every tag and byte is checked.
+ * replace them when the delay is set to 0. A fifth child tags its pages,
+ * moves to a sibling and removes its cgroup before it swaps them out: the
+ * pages' memcg is then offline, and the charge must go to P, as the swap
+ * charge does, and go when the process exits. Every tag and byte is checked.
  * No save may be refused for its cgroup. The first three run with
  * compress_delay_ms 0, so that the store does not change under the checks.
  *
@@ -114,6 +117,8 @@ struct worker {
 	unsigned long npages;
 	enum mte_pattern pat;
 	uint64_t seed;
+	/* move to this sibling and remove our cgroup before the swap-out */
+	const char *move_to;
 	pid_t pid;
 	int cmd, res;		/* pipe ends: to and from the worker */
 	long evicted;
@@ -136,9 +141,20 @@ static void worker_main(struct worker *w, int cmd, int res)
 	buf = mte_write_long(path, getpid()) ? NULL : mte_map_anon(w->npages);
 	if (buf) {
 		mte_fill(buf, w->npages, w->pat, w->seed);
+		if (w->move_to) {
+			/* the pages stay charged to the cgroup, now offline */
+			cg_path(path, sizeof(path), w->move_to, "cgroup.procs");
+			if (mte_write_long(path, getpid()))
+				_exit(KSFT_FAIL);
+			cg_path(path, sizeof(path), w->name, "");
+			if (rmdir(path))
+				_exit(KSFT_FAIL);
+		}
 		settle();
-		kernel0 = cg_kernel(w->name);
-		if (!mte_swap_out_enough(w->name, buf, w->npages, &evicted))
+		kernel0 = w->move_to ? -1 : cg_kernel(w->name);
+		/* a removed cgroup's pages are reclaimed in its parent's */
+		if (!mte_swap_out_enough_in(w->move_to ? parent : mte_cgroup_dir(),
+					    w->name, buf, w->npages, &evicted))
 			evicted = -1;
 		settle();
 		if (kernel0 >= 0)
@@ -318,20 +334,45 @@ static void test_two_cgroups(unsigned long n, uint64_t seed)
 	ksft_test_result(ok, "two cgroups see their own tag charges, then none\n");
 }
 
+/*
+ * Make the sibling @hold a worker will move to, with the swap slot caches
+ * flushed and the counters settled; return P's "mtetag" then.
+ */
+static long make_hold(const char *hold)
+{
+	char path[800];
+
+	mte_flush_swap_slot_caches();
+	cg_path(path, sizeof(path), hold, "");
+	if (mkdir(path, 0755))
+		ksft_exit_fail_msg("mkdir %s: %s\n", path, strerror(errno));
+	settle();
+	return cg_mtetag(NULL);
+}
+
+/*
+ * Let the worker that moved to @hold check its tags and exit, then remove
+ * @hold: true if no page was bad and P's charge went.
+ */
+static bool finish_hold(struct worker *w, const char *hold)
+{
+	long bad = worker_finish(w), left = wait_uncharged(NULL);
+
+	ksft_print_msg("%s: %ld bad pages; P mtetag %ld after exit\n",
+		       w->name, bad, left);
+	rm_cgroup(hold);
+	return !bad && !left;
+}
+
 /* A cgroup removed while its pages are in swap: the parent keeps the charge. */
 static void test_rmdir(unsigned long n, uint64_t seed)
 {
 	struct worker w = { .name = "c", .npages = n, .pat = PAT_HEAP, .seed = seed };
-	long charge, before, after, held, bad, left;
+	long charge, before, after, held;
 	char path[800];
 	bool ok;
 
-	mte_flush_swap_slot_caches();
-	cg_path(path, sizeof(path), "hold", "");
-	if (mkdir(path, 0755))
-		ksft_exit_fail_msg("mkdir %s: %s\n", path, strerror(errno));
-	settle();
-	before = cg_mtetag(NULL);
+	before = make_hold("hold");
 	ok = worker_start(&w);
 	settle();
 	charge = cg_mtetag("c");
@@ -351,13 +392,36 @@ static void test_rmdir(unsigned long n, uint64_t seed)
 	ksft_print_msg("c: mtetag %ld; P %ld -> %ld after rmdir of c; hold %ld\n",
 		       charge, before, after, held);
 	ok &= charge > 0 && !before && after == charge && !held;
-
-	bad = worker_finish(&w);
-	left = wait_uncharged(NULL);
-	ksft_print_msg("c: %ld bad pages; P mtetag %ld after exit\n", bad, left);
-	ok &= !bad && !left;
-	rm_cgroup("hold");
+	ok &= finish_hold(&w, "hold");
 	ksft_test_result(ok, "a removed cgroup's tag charge goes to its parent, then away\n");
+}
+
+/*
+ * Pages whose cgroup was removed before they went to swap: their memcg is
+ * offline, the swap charge goes to the first online ancestor, P, and so
+ * must the tags'. Nothing may stay charged once the process has exited.
+ */
+static void test_rmdir_before_swapout(unsigned long n, uint64_t seed)
+{
+	struct worker w = { .name = "e", .npages = n, .pat = PAT_RANDOM,
+			    .seed = seed, .move_to = "hold2" };
+	long sb0, tb0, sb, tb, before, rise, held;
+	bool ok;
+
+	before = make_hold("hold2");
+	sb0 = types_stat("stored_bytes");
+	tb0 = types_stat("total_bytes");
+	ok = worker_start(&w);
+	sb = types_stat("stored_bytes") - sb0;
+	tb = types_stat("total_bytes") - tb0;
+	settle();
+	rise = cg_mtetag(NULL) - before;
+	held = cg_mtetag("hold2");
+	ksft_print_msg("e: P mtetag +%ld after a swap-out from the removed cgroup; hold2 %ld\n",
+		       rise, held);
+	ok &= !before && !held && charge_matches("P", rise, sb, tb);
+	ok &= finish_hold(&w, "hold2");
+	ksft_test_result(ok, "pages of a removed cgroup charge their parent, then nothing\n");
 }
 
 /* Deferred compression moves the charge from the raw entry to its successor. */
@@ -421,12 +485,13 @@ int main(int argc, char **argv)
 		ksft_exit_skip("%s/memory.stat has no mtetag line\n", parent);
 	}
 	ksft_print_msg("parent cgroup %s\n", parent);
-	ksft_set_plan(4);
+	ksft_set_plan(5);
 	fail0 = mtetag_stat("save_failures_cgroup");
 	delay = mtetag_set_compress_delay(0);
 
 	test_two_cgroups(o.npages, o.seed);
 	test_rmdir(o.npages, o.seed + 2);
+	test_rmdir_before_swapout(o.npages, o.seed + 4);
 	if (delay >= 0)
 		test_deferred(o.npages, o.seed + 3);
 	else
