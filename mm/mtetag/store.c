@@ -69,6 +69,7 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/prio.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swap.h>
@@ -137,8 +138,8 @@ static void mtetag_compress_kick(unsigned int ms)
  * @devname: path of the swap device or file, for the statistics
  * @stats: counters since the swapon of the type, per CPU; allocated at the
  *	first swapon of the type and kept, to be read after swapoff
- * @global: the sums of all types, which @stats adds to too (NULL for the
- *	private type of the KUnit tests)
+ * @global: whether @stats count in the global sums (false for the private
+ *	type of the KUnit tests)
  * @fail_save_after: KUnit only: fail the blob allocation after this many
  *	more successes (negative: never)
  *
@@ -151,7 +152,7 @@ struct mtetag_type {
 	unsigned int nr_trees;
 	const char *devname;
 	struct mtetag_stats __percpu *stats;
-	struct mtetag_stats __percpu *global;
+	bool global;
 #if IS_ENABLED(CONFIG_MTETAG_KUNIT_TEST)
 	int fail_save_after;
 #endif
@@ -160,8 +161,15 @@ struct mtetag_type {
 static struct mtetag_type mtetag_types[MAX_SWAPFILES];
 static DEFINE_MUTEX(mtetag_types_lock);
 
-/* Sums of all types; events keep counting across swapoff. */
-static DEFINE_PER_CPU(struct mtetag_stats, mtetag_global_stats);
+/*
+ * The global counters are not kept apart, so that the swap paths count
+ * once: they are the sums of the types' counters and of those the types
+ * had before their last swapon, which folds them in here as it resets
+ * them. Readers of the sums retry across a fold, so as to see it whole.
+ */
+static DEFINE_PER_CPU(struct mtetag_stats, mtetag_retired_stats);
+static seqcount_mutex_t mtetag_fold_seq =
+	SEQCNT_MUTEX_ZERO(mtetag_fold_seq, &mtetag_types_lock);
 
 /* Blob caches: non-raw blobs by 8-byte size class, and raw blobs. */
 static struct kmem_cache *mtetag_blob_caches[MTETAG_NR_SIZE_CLASSES];
@@ -284,8 +292,6 @@ static void mtetag_account(struct mtetag_type *t, const struct mtetag_cost *c,
 	VM_WARN_ON_ONCE(!in_task());
 	preempt_disable();
 	mtetag_stats_add(this_cpu_ptr(t->stats), c, sign);
-	if (t->global)
-		mtetag_stats_add(this_cpu_ptr(t->global), c, sign);
 	preempt_enable();
 }
 
@@ -297,18 +303,31 @@ static void mtetag_count(struct mtetag_type *t, enum mtetag_stat_item item,
 	VM_WARN_ON_ONCE(!in_task());
 	preempt_disable();
 	mtetag_stat_add(&this_cpu_ptr(t->stats)->item[item], n);
-	if (t->global)
-		mtetag_stat_add(&this_cpu_ptr(t->global)->item[item], n);
 	preempt_enable();
 }
 
-/* Zero the counters of a type that is off (no update can be in flight). */
-static void mtetag_stats_reset(struct mtetag_stats __percpu *stats)
+/*
+ * Add each CPU's counters of @from to its counters of @to, and zero them:
+ * those of a type that is off (no update can be in flight), @to NULL to
+ * only zero them.
+ */
+static void mtetag_stats_fold(struct mtetag_stats __percpu *from,
+			      struct mtetag_stats __percpu *to)
 {
+	long *src, *dst;
+	unsigned int i;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(stats, cpu), 0, sizeof(struct mtetag_stats));
+	for_each_possible_cpu(cpu) {
+		src = (long *)per_cpu_ptr(from, cpu);
+		if (to) {
+			dst = (long *)per_cpu_ptr(to, cpu);
+			/* struct mtetag_stats is arrays of long, nothing else. */
+			for (i = 0; i < sizeof(struct mtetag_stats) / sizeof(long); i++)
+				dst[i] += src[i];
+		}
+		memset(src, 0, sizeof(struct mtetag_stats));
+	}
 }
 
 /* Add up the CPUs' counters of @stats into @snap, which must be zeroed. */
@@ -336,9 +355,11 @@ static void mtetag_stats_sum(struct mtetag_stats __percpu *stats,
  * @type: a swap type, or MTETAG_ALL_TYPES
  * @snap: where to copy them
  *
- * The counters of a type are kept after its swapoff, until its next swapon.
- * Any context. The sums of the CPUs' counters are exact when no update is
- * in flight; while one is, some may show it and others not yet.
+ * The counters of a type are kept after its swapoff, until its next swapon;
+ * the global ones since boot. Any context for a type; MTETAG_ALL_TYPES may
+ * wait for a swapon to finish (process context). The sums of the CPUs'
+ * counters are exact when no update is in flight; while one is, some may
+ * show it and others not yet.
  *
  * Return: 0, or -EINVAL for a bad @type.
  */
@@ -346,20 +367,30 @@ int mtetag_stats_read(int type, struct mtetag_stats_snapshot *snap)
 {
 	struct mtetag_stats __percpu *stats;
 	unsigned long *item = snap->item;
+	unsigned int seq;
 	int i;
 
-	if (type == MTETAG_ALL_TYPES)
-		stats = &mtetag_global_stats;
-	else if (type >= 0 && type < MAX_SWAPFILES)
+	if (type == MTETAG_ALL_TYPES) {
+		do {
+			seq = read_seqcount_begin(&mtetag_fold_seq);
+			memset(snap, 0, sizeof(*snap));
+			mtetag_stats_sum(&mtetag_retired_stats, snap);
+			for (i = 0; i < MAX_SWAPFILES; i++) {
+				/* Pairs with the release in mtetag_type_create(). */
+				stats = smp_load_acquire(&mtetag_types[i].stats);
+				if (stats && READ_ONCE(mtetag_types[i].global))
+					mtetag_stats_sum(stats, snap);
+			}
+		} while (read_seqcount_retry(&mtetag_fold_seq, seq));
+	} else if (type >= 0 && type < MAX_SWAPFILES) {
+		memset(snap, 0, sizeof(*snap));
 		/* Pairs with the release in mtetag_type_create(). */
 		stats = smp_load_acquire(&mtetag_types[type].stats);
-	else
+		if (stats)
+			mtetag_stats_sum(stats, snap);
+	} else {
 		return -EINVAL;
-
-	memset(snap, 0, sizeof(*snap));
-	if (!stats)
-		return 0;
-	mtetag_stats_sum(stats, snap);
+	}
 
 	/* The gauges mtetag_stats_add() does not keep. */
 	for (i = 0; i < MTETAG_NR_HIST; i++) {
@@ -569,16 +600,21 @@ static int mtetag_type_create(int type, unsigned long nr_pages,
 		return -EBUSY;
 	}
 	if (!t->stats) {
+		WRITE_ONCE(t->global, global);
 		/* Zeroed; mtetag_stats_read() reads it without the lock. */
 		smp_store_release(&t->stats, stats);
 		stats = NULL;
 	} else {
-		mtetag_stats_reset(t->stats);
+		/* The counts of the type's last life stay in the global sums. */
+		write_seqcount_begin(&mtetag_fold_seq);
+		mtetag_stats_fold(t->stats,
+				  t->global ? &mtetag_retired_stats : NULL);
+		WRITE_ONCE(t->global, global);
+		write_seqcount_end(&mtetag_fold_seq);
 	}
 #if IS_ENABLED(CONFIG_MTETAG_KUNIT_TEST)
 	t->fail_save_after = -1;
 #endif
-	t->global = global ? &mtetag_global_stats : NULL;
 	t->devname = name;
 	t->nr_trees = nr;
 	t->trees = trees;
@@ -1094,11 +1130,19 @@ static void mtetag_compress_workfn(struct work_struct *work)
 /* Entries waiting for the worker, in all types. Any context. */
 static long mtetag_pending_pages(void)
 {
+	struct mtetag_stats __percpu *stats;
+	int cpu, type;
 	long n = 0;
-	int cpu;
 
-	for_each_possible_cpu(cpu)
-		n += READ_ONCE(per_cpu(mtetag_global_stats, cpu).item[MTETAG_PENDING_PAGES]);
+	/* A gauge: the past lives of the types, all freed, add nothing. */
+	for (type = 0; type < MAX_SWAPFILES; type++) {
+		/* Pairs with the release in mtetag_type_create(). */
+		stats = smp_load_acquire(&mtetag_types[type].stats);
+		if (!stats || !READ_ONCE(mtetag_types[type].global))
+			continue;
+		for_each_possible_cpu(cpu)
+			n += READ_ONCE(per_cpu_ptr(stats, cpu)->item[MTETAG_PENDING_PAGES]);
+	}
 	return n;
 }
 

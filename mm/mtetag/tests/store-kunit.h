@@ -795,6 +795,63 @@ static void mtetag_test_stats_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mtetag_test_cpu_entries(t, cpu1), -4);
 }
 
+/*
+ * A swapon folds the counters of the type's last life into the global
+ * sums: every CPU's, every array of struct mtetag_stats, and zeroes them.
+ */
+static void mtetag_test_stats_fold(struct kunit *test)
+{
+	struct mtetag_stats __percpu *from, *to;
+	struct mtetag_stats_snapshot a, b;
+	struct mtetag_stats *s;
+	int cpu;
+
+	from = alloc_percpu(struct mtetag_stats);
+	to = alloc_percpu(struct mtetag_stats);
+	if (!from || !to) {
+		free_percpu(from);
+		free_percpu(to);
+		kunit_skip(test, "no memory");
+	}
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(from, cpu);
+		s->item[MTETAG_SAVES] = cpu + 1;
+		s->codec_pages[MTETAG_CODEC_RAW] = 2;
+		s->codec_bytes[MTETAG_CODEC_RUNS] = -3;
+		s->hist[MTETAG_HIST_RAW] = 5;
+		s = per_cpu_ptr(to, cpu);
+		s->item[MTETAG_SAVES] = 10;
+		/* the last long of the struct */
+		s->hist[MTETAG_HIST_RAW] = 1;
+	}
+	mtetag_stats_fold(from, to);
+
+	memset(&a, 0, sizeof(a));
+	mtetag_stats_sum(to, &a);
+	KUNIT_EXPECT_EQ(test, a.item[MTETAG_SAVES],
+			num_possible_cpus() * 10 +
+			num_possible_cpus() * (num_possible_cpus() + 1) / 2);
+	KUNIT_EXPECT_EQ(test, a.codec_pages[MTETAG_CODEC_RAW],
+			2 * num_possible_cpus());
+	KUNIT_EXPECT_EQ(test, (long)a.codec_bytes[MTETAG_CODEC_RUNS],
+			-3L * num_possible_cpus());
+	KUNIT_EXPECT_EQ(test, a.hist[MTETAG_HIST_RAW], 6 * num_possible_cpus());
+
+	memset(&b, 0, sizeof(b));
+	mtetag_stats_sum(from, &b);
+	memset(&a, 0, sizeof(a));
+	KUNIT_EXPECT_EQ(test, memcmp(&a, &b, sizeof(a)), 0);
+
+	/* Without a target: zeroed only. */
+	per_cpu_ptr(from, cpumask_first(cpu_possible_mask))->item[MTETAG_SAVES] = 7;
+	mtetag_stats_fold(from, NULL);
+	memset(&b, 0, sizeof(b));
+	mtetag_stats_sum(from, &b);
+	KUNIT_EXPECT_EQ(test, b.item[MTETAG_SAVES], 0);
+	free_percpu(from);
+	free_percpu(to);
+}
+
 static int mtetag_test_init(struct kunit *test)
 {
 	int err;
@@ -831,6 +888,7 @@ static struct kunit_case mtetag_store_test_cases[] = {
 	KUNIT_CASE(mtetag_test_deferred),
 	KUNIT_CASE(mtetag_test_deferred_race),
 	KUNIT_CASE(mtetag_test_stats_cpus),
+	KUNIT_CASE(mtetag_test_stats_fold),
 	{},
 };
 

@@ -500,6 +500,11 @@ if [ -n "$dir" ]; then
 						eq "$(cat "$dir/$f")" 0
 				done
 			fi
+			# the type's old counts stay in the global ones
+			for f in saves restores invalidates; do
+				check "swapon: global $f kept the type's old counts" \
+					ge "$(cat "$SYS/$f")" "$(val "$B" "$f")"
+			done
 		else
 			not_ok "swapon $dev (the guest has no swap now)"
 		fi
