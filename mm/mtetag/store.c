@@ -330,6 +330,16 @@ static void mtetag_stats_fold(struct mtetag_stats __percpu *from,
 	}
 }
 
+/* The counters of @type if they count in the global sums, else NULL. */
+static struct mtetag_stats __percpu *mtetag_global_type_stats(int type)
+{
+	struct mtetag_stats __percpu *stats;
+
+	/* Without the lock: pairs with the release in mtetag_type_create(). */
+	stats = smp_load_acquire(&mtetag_types[type].stats);
+	return stats && READ_ONCE(mtetag_types[type].global) ? stats : NULL;
+}
+
 /* Add up the CPUs' counters of @stats into @snap, which must be zeroed. */
 static void mtetag_stats_sum(struct mtetag_stats __percpu *stats,
 			     struct mtetag_stats_snapshot *snap)
@@ -376,9 +386,8 @@ int mtetag_stats_read(int type, struct mtetag_stats_snapshot *snap)
 			memset(snap, 0, sizeof(*snap));
 			mtetag_stats_sum(&mtetag_retired_stats, snap);
 			for (i = 0; i < MAX_SWAPFILES; i++) {
-				/* Pairs with the release in mtetag_type_create(). */
-				stats = smp_load_acquire(&mtetag_types[i].stats);
-				if (stats && READ_ONCE(mtetag_types[i].global))
+				stats = mtetag_global_type_stats(i);
+				if (stats)
 					mtetag_stats_sum(stats, snap);
 			}
 		} while (read_seqcount_retry(&mtetag_fold_seq, seq));
@@ -455,21 +464,31 @@ unsigned int mtetag_hist_bucket_bytes(unsigned int bucket)
 #define MTETAG_CHARGE_GFP	(GFP_NOWAIT | __GFP_NOWARN | __GFP_NOFAIL)
 
 #ifdef CONFIG_MEMCG
+/* Whether the entries of @t are charged at all (see above). */
+static bool mtetag_type_charged(struct mtetag_type *t)
+{
+	return t->global && !mem_cgroup_disabled() &&
+	       cgroup_subsys_on_dfl(memory_cgrp_subsys);
+}
+
+/* The obj_cgroup a charge to @memcg goes through, or NULL for none. */
+static struct obj_cgroup *mtetag_memcg_objcg(struct mem_cgroup *memcg)
+{
+	if (!memcg || mem_cgroup_is_root(memcg))
+		return NULL;
+	return memcg->orig_objcg;
+}
+
 /* The obj_cgroup slot @offset of @t is charged to, or NULL. Under RCU. */
 static struct obj_cgroup *mtetag_slot_objcg(struct mtetag_type *t,
 					    pgoff_t offset)
 {
-	struct mem_cgroup *memcg;
 	unsigned short id;
 
-	if (!t->global || mem_cgroup_disabled() ||
-	    !cgroup_subsys_on_dfl(memory_cgrp_subsys))
+	if (!mtetag_type_charged(t))
 		return NULL;
 	id = lookup_swap_cgroup_id(swp_entry(t - mtetag_types, offset));
-	memcg = id ? mem_cgroup_from_id(id) : NULL;
-	if (!memcg || mem_cgroup_is_root(memcg))
-		return NULL;
-	return memcg->orig_objcg;
+	return mtetag_memcg_objcg(id ? mem_cgroup_from_id(id) : NULL);
 }
 
 /*
@@ -484,17 +503,14 @@ static struct obj_cgroup *mtetag_folio_objcg(struct mtetag_type *t,
 					     struct folio *folio,
 					     pgoff_t offset)
 {
-	struct obj_cgroup *objcg = NULL;
+	struct obj_cgroup *objcg;
 	struct mem_cgroup *memcg;
 
-	if (!t->global || mem_cgroup_disabled() ||
-	    !cgroup_subsys_on_dfl(memory_cgrp_subsys))
+	if (!mtetag_type_charged(t))
 		return NULL;
 	memcg = folio_memcg(folio);
-	if (!memcg || mem_cgroup_is_root(memcg))
-		return NULL;
-	if (mem_cgroup_online(memcg))
-		return memcg->orig_objcg;
+	if (!memcg || mem_cgroup_online(memcg))
+		return mtetag_memcg_objcg(memcg);
 	rcu_read_lock();
 	objcg = mtetag_slot_objcg(t, offset);
 	rcu_read_unlock();
@@ -854,9 +870,9 @@ static void mtetag_set_marks(struct xa_state *xas, bool raw, bool pending,
 /*
  * Store the tags of the page in slot @offset of @t, replacing (and freeing)
  * what the slot held, and charge the entry to @objcg, the slot's (see
- * mtetag_folio_objcg()). With
- * @defer, only what mtetag_encode_quick() does is done now: the rest is
- * stored raw and pending, for the compression worker. May sleep.
+ * mtetag_folio_objcg()). With @defer, only what mtetag_encode_quick() does
+ * is done now: the rest is stored raw and pending, for the compression
+ * worker. May sleep.
  * Return: 0, or -ENOMEM with *@reason set.
  */
 static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
@@ -1136,9 +1152,8 @@ static long mtetag_pending_pages(void)
 
 	/* A gauge: the past lives of the types, all freed, add nothing. */
 	for (type = 0; type < MAX_SWAPFILES; type++) {
-		/* Pairs with the release in mtetag_type_create(). */
-		stats = smp_load_acquire(&mtetag_types[type].stats);
-		if (!stats || !READ_ONCE(mtetag_types[type].global))
+		stats = mtetag_global_type_stats(type);
+		if (!stats)
 			continue;
 		for_each_possible_cpu(cpu)
 			n += READ_ONCE(per_cpu_ptr(stats, cpu)->item[MTETAG_PENDING_PAGES]);
