@@ -200,6 +200,128 @@ int mtetag_golomb_encode(const u8 *tags, u8 *buf, unsigned int *len)
 	return 0;
 }
 
+/*
+ * Read the tag of the run after one of @prev (GOLOMB_NO_TAG for the first
+ * run) from @bits, the stream at *@pos. Return: the tag, or -EINVAL.
+ */
+static __always_inline int golomb_read_tag(u64 *bits, unsigned int *pos,
+					   unsigned int mode, unsigned int prev)
+{
+	unsigned int tag;
+	bool zero;
+
+	if (golomb_after_nz(prev) && mode != GOLOMB_NEXT_NONZERO) {
+		if (mode == GOLOMB_NEXT_ZERO)
+			return 0;
+		zero = *bits & 1;
+		*bits >>= 1;
+		(*pos)++;
+		if (zero)
+			return 0;
+	}
+	tag = *bits & 0xf;
+	*bits >>= 4;
+	*pos += 4;
+	/* Never the tag before; never zero after a zero run. */
+	if (tag == prev || (!tag && prev != GOLOMB_NO_TAG))
+		return -EINVAL;
+	return tag;
+}
+
+/* A decode in progress. */
+struct golomb_reader {
+	const u8 *in;		/* the payload, zero-padded by 8 bytes */
+	u8 *tags;
+	u64 acc;		/* for mtetag_put_run() */
+	unsigned int pos;	/* the next bit of @in */
+	unsigned int end;	/* the payload's bits */
+	unsigned int g;		/* the next granule */
+	/* By kind of run, 0 for zero runs: order, repeat flag, last length. */
+	unsigned int k[2], last[2];
+	bool rep[2];
+};
+
+/* At least 56 bits of the stream from the reader's position on. */
+static __always_inline u64 golomb_peek(const struct golomb_reader *r)
+{
+	return get_unaligned_le64(r->in + r->pos / 8) >> (r->pos % 8);
+}
+
+/*
+ * Read from @bits the length of a run of @tag, not the last run, whose
+ * kind @nz is a constant at each call, and put it. Return: 0 or -EINVAL.
+ */
+static __always_inline int golomb_read_run(struct golomb_reader *r, u64 bits,
+					   unsigned int tag, const bool nz)
+{
+	unsigned int k = r->k[nz], last = r->last[nz], q, c, run;
+
+	q = bits ? __ffs64(bits) : 64;
+	if (q > GOLOMB_Q_MAX)
+		return -EINVAL;
+	bits >>= q + 1;
+	c = (bits & (BIT(q + k) - 1)) + BIT(q + k) - BIT(k);
+	r->pos += 2 * q + k + 1;
+	if (r->rep[nz]) {
+		/* 0 is the last length, which no other code may give. */
+		if (c == last)
+			return -EINVAL;
+		run = c ?: last;
+	} else {
+		run = c + 1;
+	}
+	/* Leave a granule to the last run. */
+	if (run >= MTETAG_NR_TAGS - r->g || r->pos > r->end)
+		return -EINVAL;
+	r->acc = mtetag_put_run(r->tags, r->g, run, tag, r->acc);
+	r->last[nz] = run;
+	r->g += run;
+	return 0;
+}
+
+/*
+ * The runs of a payload whose header @hdr says @mode, a constant at each
+ * call so that each mode gets a loop without the others' tests.
+ */
+static __always_inline int golomb_decode_runs(struct golomb_reader *r,
+					      unsigned int mode, u64 hdr)
+{
+	unsigned int nr_runs = (hdr & 0xff) + 1, prev = GOLOMB_NO_TAG;
+	u64 bits;
+	int tag, ret;
+
+	r->rep[0] = (hdr >> 10) & 1;
+	r->k[0] = (hdr >> 11) & 3;
+	r->rep[1] = (hdr >> 13) & 1;
+	r->k[1] = (hdr >> 14) & 3;
+	r->last[0] = 0;
+	r->last[1] = 0;
+	for (; nr_runs > 1; nr_runs--, prev = tag) {
+		bits = golomb_peek(r);
+		tag = golomb_read_tag(&bits, &r->pos, mode, prev);
+		if (tag < 0)
+			return tag;
+		/* Two copies, each with its kind's parameters at hand. */
+		if (tag)
+			ret = golomb_read_run(r, bits, tag, true);
+		else
+			ret = golomb_read_run(r, bits, 0, false);
+		if (ret)
+			return ret;
+	}
+	/* The last run has no length: it takes the rest of the page. */
+	bits = golomb_peek(r);
+	tag = golomb_read_tag(&bits, &r->pos, mode, prev);
+	if (tag < 0 || r->pos > r->end)
+		return -EINVAL;
+	mtetag_put_run(r->tags, r->g, MTETAG_NR_TAGS - r->g, tag, r->acc);
+	/* Nothing after the last run but the zero padding of its byte. */
+	if (DIV_ROUND_UP(r->pos, 8) != r->end / 8 ||
+	    (r->pos % 8 && r->in[r->end / 8 - 1] >> (r->pos % 8)))
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * mtetag_golomb_decode() - decode a GOLOMB payload
  * @payload: the payload bytes
@@ -215,83 +337,29 @@ int mtetag_golomb_encode(const u8 *tags, u8 *buf, unsigned int *len)
 int mtetag_golomb_decode(const u8 *payload, unsigned int len, u8 *tags)
 {
 	/*
-	 * A run takes at most 1 + 4 + 2 * 8 + 1 bits: one load reads it.
+	 * A run takes at most 1 + 4 + 2 * 8 + 3 + 1 bits: one load reads it.
 	 * (MTETAG_BLOB_PAYLOAD_MAX, a min_t(), is no constant to size with.)
 	 */
 	u8 in[MTETAG_RAW_SIZE + 8] __uninitialized;
-	unsigned int nr_runs, mode, k[2], rep[2], last[2] = { 0, 0 };
-	unsigned int i, g = 0, pos = GOLOMB_HDR_BITS, prev = GOLOMB_NO_TAG;
-	unsigned int tag, run, q, kk, c;
-	u64 bits, acc = 0;
-	bool nz;
+	struct golomb_reader r = {
+		.in = in, .tags = tags, .pos = GOLOMB_HDR_BITS, .end = 8 * len,
+	};
+	u64 hdr;
 
 	if (len < DIV_ROUND_UP(GOLOMB_HDR_BITS, 8) ||
 	    len > MTETAG_BLOB_PAYLOAD_MAX)
 		return -EINVAL;
 	memcpy(in, payload, len);
 	memset(in + len, 0, 8);
-	bits = get_unaligned_le64(in);
-	nr_runs = (bits & 0xff) + 1;
-	mode = (bits >> 8) & 3;
-	rep[0] = (bits >> 10) & 1;
-	k[0] = (bits >> 11) & 3;
-	rep[1] = (bits >> 13) & 1;
-	k[1] = (bits >> 14) & 3;
-	if (mode > GOLOMB_NEXT_NONZERO)
+	hdr = get_unaligned_le64(in);
+	switch ((hdr >> 8) & 3) {
+	case GOLOMB_NEXT_ANY:
+		return golomb_decode_runs(&r, GOLOMB_NEXT_ANY, hdr);
+	case GOLOMB_NEXT_ZERO:
+		return golomb_decode_runs(&r, GOLOMB_NEXT_ZERO, hdr);
+	case GOLOMB_NEXT_NONZERO:
+		return golomb_decode_runs(&r, GOLOMB_NEXT_NONZERO, hdr);
+	default:
 		return -EINVAL;
-
-	for (i = 0; i < nr_runs; i++, prev = tag) {
-		bits = get_unaligned_le64(in + pos / 8) >> (pos % 8);
-		if (!golomb_after_nz(prev) || mode == GOLOMB_NEXT_NONZERO) {
-			nz = true;	/* the tag is sent */
-		} else if (mode == GOLOMB_NEXT_ZERO) {
-			nz = false;
-		} else {
-			nz = !(bits & 1);
-			bits >>= 1;
-			pos++;
-		}
-		tag = 0;
-		if (nz) {
-			tag = bits & 0xf;
-			bits >>= 4;
-			pos += 4;
-			/* Never the tag before; never zero after a zero run. */
-			if (tag == prev || (!tag && prev != GOLOMB_NO_TAG))
-				return -EINVAL;
-			nz = tag;
-		}
-
-		if (i == nr_runs - 1) {
-			run = MTETAG_NR_TAGS - g;
-		} else {
-			kk = k[nz];
-			q = bits ? __ffs64(bits) : 64;
-			if (q > GOLOMB_Q_MAX)
-				return -EINVAL;
-			bits >>= q + 1;
-			c = (bits & (BIT(q + kk) - 1)) + BIT(q + kk) - BIT(kk);
-			pos += 2 * q + kk + 1;
-			if (!rep[nz])
-				run = c + 1;
-			else if (c)
-				run = c;
-			else
-				run = last[nz];
-			/* One code per length; leave a granule to the rest. */
-			if (!run || (rep[nz] && c && c == last[nz]) ||
-			    run >= MTETAG_NR_TAGS - g)
-				return -EINVAL;
-		}
-		if (pos > 8 * len)
-			return -EINVAL;
-		acc = mtetag_put_run(tags, g, run, tag, acc);
-		last[nz] = run;
-		g += run;
 	}
-	/* Nothing after the last run but the zero padding of its byte. */
-	if (DIV_ROUND_UP(pos, 8) != len ||
-	    (pos % 8 && in[len - 1] >> (pos % 8)))
-		return -EINVAL;
-	return 0;
 }

@@ -216,11 +216,13 @@ static inline void mtetag_fill_run(u8 *tags, unsigned int start,
 }
 
 /*
- * Decoders' output, in order: add the run [@pos, @pos + @len) of @tag to
- * @acc, the word of granules 16 * (@pos / 16) .. + 15 being filled, and
- * store each word of @out once it is full; the words a run covers whole
- * are stored straight from its pattern. Runs come in order from granule 0,
- * so @acc is 0 whenever @pos starts a word. Return: the new @acc.
+ * Decoders' output, in order: put the run [@pos, @pos + @len) of @tag in
+ * @acc, the word of granules 16 * (@pos / 16) .. + 15 being filled, from
+ * @pos to the end of the word (the next run overwrites what is past its
+ * end), and store the word once the run leaves it; the words a run covers
+ * whole are stored straight from its pattern. Runs come in order from
+ * granule 0, and the last one, ending at granule MTETAG_NR_TAGS, stores
+ * the last word. Return: the new @acc.
  *
  * Heap runs are short (1-9 granules), and a memset() call for each cost
  * more than the run (arm64 decode of a glibc-like page with COMPACT: 8.3
@@ -233,21 +235,16 @@ static __always_inline u64 mtetag_put_run(u8 *out, unsigned int pos,
 					  u64 acc)
 {
 	u64 pat = tag * 0x1111111111111111ULL;
-	unsigned int fill = pos % 16, k;
+	unsigned int w = pos / 16, end = (pos + len) / 16;
 
-	if (fill) {
-		k = len < 16 - fill ? len : 16 - fill;
-		acc |= (pat >> 4 * (16 - k)) << 4 * fill;
-		pos += k;
-		len -= k;
-		if (pos % 16)
-			return acc;
-		put_unaligned_le64(acc, out + 8 * (pos / 16 - 1));
-	}
-	for (; len >= 16; pos += 16, len -= 16)
-		put_unaligned_le64(pat, out + 8 * (pos / 16));
-	/* Zero, or the start of the word the next run completes. */
-	return len ? pat >> 4 * (16 - len) : 0;
+	/* The run's tag from @pos to the word's end; later runs overwrite. */
+	acc = (acc & ~(~0ULL << 4 * (pos % 16))) | pat << 4 * (pos % 16);
+	if (w == end)
+		return acc;
+	put_unaligned_le64(acc, out + 8 * w);
+	while (++w < end)
+		put_unaligned_le64(pat, out + 8 * w);
+	return pat;
 }
 
 /*
