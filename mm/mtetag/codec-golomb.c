@@ -241,6 +241,15 @@ struct golomb_reader {
 	bool rep[2];
 };
 
+/* The header's order and repeat flag of each kind of run. */
+static __always_inline void golomb_read_kinds(struct golomb_reader *r, u64 hdr)
+{
+	r->rep[0] = (hdr >> 10) & 1;
+	r->k[0] = (hdr >> 11) & 3;
+	r->rep[1] = (hdr >> 13) & 1;
+	r->k[1] = (hdr >> 14) & 3;
+}
+
 /* At least 56 bits of the stream from the reader's position on. */
 static __always_inline u64 golomb_peek(const struct golomb_reader *r)
 {
@@ -280,22 +289,33 @@ static __always_inline int golomb_read_run(struct golomb_reader *r, u64 bits,
 }
 
 /*
- * The runs of a payload whose header @hdr says @mode, a constant at each
- * call so that each mode gets a loop without the others' tests.
+ * The last run, of @tag (or an error reading it), which has no length: it
+ * takes the rest of the page. Then nothing but the zero padding of its byte.
+ */
+static __always_inline int golomb_finish(struct golomb_reader *r, int tag)
+{
+	if (tag < 0 || r->pos > r->end)
+		return -EINVAL;
+	mtetag_put_run(r->tags, r->g, MTETAG_NR_TAGS - r->g, tag, r->acc);
+	if (DIV_ROUND_UP(r->pos, 8) != r->end / 8 ||
+	    (r->pos % 8 && r->in[r->end / 8 - 1] >> (r->pos % 8)))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The runs of a payload whose header says @mode, GOLOMB_NEXT_ANY or
+ * GOLOMB_NEXT_NONZERO, a constant at each call so that each mode gets a
+ * loop without the other's tests.
  */
 static __always_inline int golomb_decode_runs(struct golomb_reader *r,
-					      unsigned int mode, u64 hdr)
+					      unsigned int mode,
+					      unsigned int nr_runs)
 {
-	unsigned int nr_runs = (hdr & 0xff) + 1, prev = GOLOMB_NO_TAG;
+	unsigned int prev = GOLOMB_NO_TAG;
 	u64 bits;
 	int tag, ret;
 
-	r->rep[0] = (hdr >> 10) & 1;
-	r->k[0] = (hdr >> 11) & 3;
-	r->rep[1] = (hdr >> 13) & 1;
-	r->k[1] = (hdr >> 14) & 3;
-	r->last[0] = 0;
-	r->last[1] = 0;
 	for (; nr_runs > 1; nr_runs--, prev = tag) {
 		bits = golomb_peek(r);
 		tag = golomb_read_tag(&bits, &r->pos, mode, prev);
@@ -309,17 +329,41 @@ static __always_inline int golomb_decode_runs(struct golomb_reader *r,
 		if (ret)
 			return ret;
 	}
-	/* The last run has no length: it takes the rest of the page. */
 	bits = golomb_peek(r);
-	tag = golomb_read_tag(&bits, &r->pos, mode, prev);
-	if (tag < 0 || r->pos > r->end)
-		return -EINVAL;
-	mtetag_put_run(r->tags, r->g, MTETAG_NR_TAGS - r->g, tag, r->acc);
-	/* Nothing after the last run but the zero padding of its byte. */
-	if (DIV_ROUND_UP(r->pos, 8) != r->end / 8 ||
-	    (r->pos % 8 && r->in[r->end / 8 - 1] >> (r->pos % 8)))
-		return -EINVAL;
-	return 0;
+	return golomb_finish(r, golomb_read_tag(&bits, &r->pos, mode, prev));
+}
+
+/*
+ * GOLOMB_NEXT_ZERO, glibc's heaps: after the first run, runs of a sent
+ * non-zero tag and zero runs alternate, so the loop tests nothing to know
+ * which comes next, and a sent tag only for zero.
+ */
+static __always_inline int
+golomb_decode_alternating(struct golomb_reader *r, unsigned int nr_runs)
+{
+	u64 bits = golomb_peek(r);
+	int tag = golomb_read_tag(&bits, &r->pos, GOLOMB_NEXT_ZERO,
+				  GOLOMB_NO_TAG);
+
+	for (; nr_runs > 1 && tag >= 0; nr_runs--) {
+		if (tag) {
+			if (golomb_read_run(r, bits, tag, true))
+				return -EINVAL;
+			bits = golomb_peek(r);
+			tag = 0;
+			continue;
+		}
+		if (golomb_read_run(r, bits, 0, false))
+			return -EINVAL;
+		bits = golomb_peek(r);
+		/* After a zero run: a sent tag, never zero. */
+		tag = bits & 0xf;
+		if (!tag)
+			return -EINVAL;
+		bits >>= 4;
+		r->pos += 4;
+	}
+	return golomb_finish(r, tag);
 }
 
 /**
@@ -341,9 +385,11 @@ int mtetag_golomb_decode(const u8 *payload, unsigned int len, u8 *tags)
 	 * (MTETAG_BLOB_PAYLOAD_MAX, a min_t(), is no constant to size with.)
 	 */
 	u8 in[MTETAG_RAW_SIZE + 8] __uninitialized;
+	/* The granule, @acc and the last lengths start at 0. */
 	struct golomb_reader r = {
 		.in = in, .tags = tags, .pos = GOLOMB_HDR_BITS, .end = 8 * len,
 	};
+	unsigned int nr_runs;
 	u64 hdr;
 
 	if (len < DIV_ROUND_UP(GOLOMB_HDR_BITS, 8) ||
@@ -352,13 +398,18 @@ int mtetag_golomb_decode(const u8 *payload, unsigned int len, u8 *tags)
 	memcpy(in, payload, len);
 	memset(in + len, 0, 8);
 	hdr = get_unaligned_le64(in);
+	nr_runs = (hdr & 0xff) + 1;
+	/* The kinds are read in each case, for its loop's registers. */
 	switch ((hdr >> 8) & 3) {
 	case GOLOMB_NEXT_ANY:
-		return golomb_decode_runs(&r, GOLOMB_NEXT_ANY, hdr);
+		golomb_read_kinds(&r, hdr);
+		return golomb_decode_runs(&r, GOLOMB_NEXT_ANY, nr_runs);
 	case GOLOMB_NEXT_ZERO:
-		return golomb_decode_runs(&r, GOLOMB_NEXT_ZERO, hdr);
+		golomb_read_kinds(&r, hdr);
+		return golomb_decode_alternating(&r, nr_runs);
 	case GOLOMB_NEXT_NONZERO:
-		return golomb_decode_runs(&r, GOLOMB_NEXT_NONZERO, hdr);
+		golomb_read_kinds(&r, hdr);
+		return golomb_decode_runs(&r, GOLOMB_NEXT_NONZERO, nr_runs);
 	default:
 		return -EINVAL;
 	}

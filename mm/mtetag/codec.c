@@ -201,7 +201,7 @@ static bool mtetag_looks_random(const u8 *tags)
  * RAW. An inline result needs no allocation and cannot be beaten. Among
  * blobs AUTO takes GOLOMB, not the smallest: COMPACT codes heap pages
  * 2-40% smaller, but its decode costs about three times GOLOMB's
- * instructions (glibc-like heaps: 14395 against 3325, 'make icount'), on
+ * instructions (glibc-like heaps: 14395 against 2899, 'make icount'), on
  * every swap-in, under the PTE lock. 'compact' selects it for every page.
  * GOLOMB larger than RAW falls back to RAW, which decodes with a memcpy.
  * ZSTD is never smaller than COMPACT on tags and much slower: not tried.
