@@ -842,7 +842,7 @@ static int ref_golomb_decode(const u8 *p, unsigned int len, u8 *tags)
 {
 	struct ref_bits r = { .p = p, .len = len };
 	unsigned int nr, mode, rep[2], k[2], last[2] = { 0, 0 };
-	unsigned int i, g = 0, prev = 16, tag, run, q, c;
+	unsigned int i, g = 0, prev = GOLOMB_NO_TAG, tag, kind, run, q, c;
 	bool sent;
 
 	if (len < 2 || len > MTETAG_BLOB_PAYLOAD_MAX)
@@ -853,37 +853,39 @@ static int ref_golomb_decode(const u8 *p, unsigned int len, u8 *tags)
 	k[0] = ref_read(&r, 2);
 	rep[1] = ref_read(&r, 1);
 	k[1] = ref_read(&r, 2);
-	if (mode == 3)
+	if (mode > GOLOMB_NEXT_NONZERO)
 		return -EINVAL;
 	for (i = 0; i < nr; i++, prev = tag) {
 		/* The first run and a run after a zero run send their tag. */
-		if (prev == 16 || prev == 0 || mode == 2)
+		if (prev == GOLOMB_NO_TAG || prev == 0 ||
+		    mode == GOLOMB_NEXT_NONZERO)
 			sent = true;
-		else if (mode == 1)
+		else if (mode == GOLOMB_NEXT_ZERO)
 			sent = false;
 		else
 			sent = !ref_read(&r, 1);
 		tag = sent ? ref_read(&r, 4) : 0;
-		if (sent && (tag == prev || (!tag && prev != 16)))
+		if (sent && (tag == prev || (!tag && prev != GOLOMB_NO_TAG)))
 			return -EINVAL;
+		kind = !!tag;	/* 0: zero runs */
 		if (i == nr - 1) {
 			run = MTETAG_NR_TAGS - g;
 		} else {
 			for (q = 0; !ref_read(&r, 1); q++)
 				if (q == 8 || r.past_end)
 					return -EINVAL;
-			c = (1u << (q + k[!!tag])) + ref_read(&r, q + k[!!tag]) -
-			    (1u << k[!!tag]);
-			if (!rep[!!tag])
+			c = (1u << (q + k[kind])) + ref_read(&r, q + k[kind]) -
+			    (1u << k[kind]);
+			if (!rep[kind])
 				run = c + 1;
 			else
-				run = c ? c : last[!!tag];
+				run = c ? c : last[kind];
 			/* With r, a length coded in full is not the last one. */
-			if (rep[!!tag] && c && c == last[!!tag])
+			if (rep[kind] && c && c == last[kind])
 				return -EINVAL;
 			if (!run || g + run >= MTETAG_NR_TAGS)
 				return -EINVAL;
-			last[!!tag] = run;
+			last[kind] = run;
 		}
 		if (r.past_end)
 			return -EINVAL;
