@@ -345,7 +345,7 @@ golomb_decode_alternating(struct golomb_reader *r, unsigned int nr_runs)
 	int tag = golomb_read_tag(&bits, &r->pos, GOLOMB_NEXT_ZERO,
 				  GOLOMB_NO_TAG);
 
-	for (; nr_runs > 1 && tag >= 0; nr_runs--) {
+	for (; nr_runs > 1; nr_runs--) {
 		if (tag) {
 			if (golomb_read_run(r, bits, tag, true))
 				return -EINVAL;
