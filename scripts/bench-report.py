@@ -20,7 +20,7 @@ import statistics
 import subprocess
 import sys
 
-CLASSES = ["zero", "uniform", "runs", "heap", "random"]
+CLASSES = ["zero", "uniform", "runs", "heap", "glibc", "random"]
 PROGS = ["zstd", "xz"]
 FIO_JOBS = ["pagecache", "shmem"]
 # The synthetic throughputs: key suffix and a short name for the rows
@@ -493,8 +493,11 @@ ICOUNT_NOTE = ("by instruction count ({}): times are executed guest "
 METHOD_NOTE = """\
 ## How the figures are obtained
 
-- **synthetic** (`bench_swap`): N PROT_MTE pages per tag class, each page
-  pushed to swap and out of the swap cache (MADV_PAGEOUT, then
+- **synthetic** (`bench_swap`): N PROT_MTE pages per tag class (zero; one
+  non-zero tag; 1-6 runs; heap: 16-144 byte chunks with no header, each
+  tagged other than its neighbour; glibc: glibc's layout, a tag-0 header
+  granule before each 16-144 byte chunk, 4 in 5 chunks in use with a
+  random non-zero tag; random), each page pushed to swap and out of the swap cache (MADV_PAGEOUT, then
   `memory.reclaim` on the test cgroup), then faulted back and every tag
   checked. Tag memory = SUnreclaim rise per evicted page, less the same
   figure for an untagged control of the same size in the same boot (what

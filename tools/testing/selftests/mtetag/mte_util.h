@@ -99,12 +99,13 @@ enum mte_pattern {
 	PAT_ZERO,	/* all tags zero */
 	PAT_UNIFORM,	/* one non-zero tag per page */
 	PAT_RUNS,	/* a few runs of equal tags */
-	PAT_HEAP,	/* glibc-like: 16-144 byte chunks, tag != neighbour */
+	PAT_HEAP,	/* 16-144 byte chunks, no headers, tag != neighbour */
+	PAT_GLIBC,	/* glibc's layout: 16-144 byte requests, tag-0 headers */
 	PAT_NR,
 };
 
 static const char * const mte_pattern_names[PAT_NR] = {
-	"random", "zero", "uniform", "runs", "heap",
+	"random", "zero", "uniform", "runs", "heap", "glibc",
 };
 
 /* The tags of page @page under @pat, deterministic in @seed. */
@@ -143,6 +144,26 @@ static inline void mte_pattern_tags(enum mte_pattern pat, uint64_t seed,
 			for (g = start; g < start + len && g < n; g++)
 				tags[g] = tag;
 			prev = tag;
+		}
+		break;
+	case PAT_GLIBC:
+		/*
+		 * glibc with glibc.mem.tagging: a chunk is a tag-0 header
+		 * granule and the user area, a 16-144 byte request rounded up
+		 * to granules. In-use areas (4 in 5) have a random non-zero
+		 * tag, free ones 0. Not excluding the neighbour's tag, as
+		 * glibc does not; the chunk phase varies from page to page.
+		 */
+		start = 0;
+		g = mte_mix(h) % 10;	/* granules of a chunk cut off */
+		for (c = 0; start < n; c++) {
+			uint64_t r = mte_mix(h + c + 1);
+
+			len = 1 + (16 + 8 * (r % 17) + 15) / 16;
+			tag = (r >> 8) % 5 ? 1 + (r >> 16) % 15 : 0;
+			for (; g < len && start < n; g++, start++)
+				tags[start] = g ? tag : 0;
+			g = 0;
 		}
 		break;
 	default:

@@ -2,8 +2,8 @@
 /*
  * Swap benchmark of tagged memory, for mtetag against the unpatched kernel.
  *
- * For each tag class (an untagged control, then zero, uniform, runs, heap
- * and random tags) it fills N anonymous pages, pushes them to swap and out
+ * For each tag class (an untagged control, then zero, uniform, runs, heap,
+ * glibc and random tags) it fills N anonymous pages, pushes them to swap and out
  * of the swap cache, and faults them back, timing both directions. While the
  * pages are out it reads the rise of SUnreclaim (the only tag-store figure
  * the unpatched kernel offers) and, when the kernel has mtetag, mtetag's own
@@ -61,7 +61,8 @@
  * subtracted), the tag classes from cheapest to dearest in between.
  */
 static const int class_order[] = {
-	CLASS_UNTAGGED, PAT_ZERO, PAT_UNIFORM, PAT_RUNS, PAT_HEAP, PAT_RANDOM,
+	CLASS_UNTAGGED, PAT_ZERO, PAT_UNIFORM, PAT_RUNS, PAT_HEAP, PAT_GLIBC,
+	PAT_RANDOM,
 	CLASS_UNTAGGED,
 };
 
