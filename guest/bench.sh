@@ -15,7 +15,8 @@
 # bench_only=synthetic,prog,fio (a subset), bench_codec=NAME (the mtetag
 # codec to measure, instead of the default), bench_delay=MS (mtetag's
 # compress_delay_ms, instead of the default), bench_repeats=N (passes of
-# each synthetic class, 3 by default), bench_profile=1 (time the swap paths
+# each synthetic class, 3 by default), bench_classes=a,b (the synthetic
+# tag classes, all by default), bench_profile=1 (time the swap paths
 # and the tag hooks with the function profiler during the synthetic runs).
 . /tests/mtetag_lib.sh
 cg=/sys/fs/cgroup/test
@@ -31,6 +32,7 @@ arg() {
 }
 quick=$(arg bench_quick 0)
 only=$(arg bench_only synthetic,prog,fio | tr , ' ')
+classes=$(arg bench_classes '')
 
 # Sizes: the memory figures need thousands of pages, the emulated CPU
 # (tagged programs run 3-4x slower than untagged under TCG) wants few.
@@ -131,7 +133,7 @@ profile_stop() {
 run_synthetic() {
 	echo "bench_info: synthetic pages=$pages repeats=$syn_repeats"
 	profile_start
-	in_cg /tests/bench_swap -n $pages -r $syn_repeats
+	in_cg /tests/bench_swap -n $pages -r $syn_repeats ${classes:+-c $classes}
 	rc=$?
 	profile_stop synthetic
 	echo "bench_info: synthetic exit=$rc"

@@ -48,5 +48,12 @@ expect BENCH_FIO_MIB BENCH_FIO_MIB=4
 expect BENCH_FIO_MIB BENCH_FIO_MIB=32M
 expect BENCH_FIO_MIB BENCH_FIO_MIB=32 BENCH_QUICK=1
 expect "BENCH_ICOUNT needs BENCH_SWAP=zram" BENCH_ICOUNT=0 BENCH_SWAP=disk
+expect BENCH_ONLY BENCH_ONLY=synth
+expect BENCH_ONLY BENCH_ONLY=synthetic,
+expect BENCH_ONLY BENCH_ONLY=
+expect BENCH_CLASSES BENCH_CLASSES=untagged
+expect BENCH_CLASSES BENCH_CLASSES=random,,zero
+expect BENCH_CLASSES "BENCH_CLASSES=random zero"
+expect BENCH_CLASSES BENCH_CLASSES=
 echo "bench-args: $p passed, $f failed"
 [ "$f" = 0 ]

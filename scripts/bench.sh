@@ -22,6 +22,10 @@
 #                      three folders up, as kbuild.sh leaves it); BENCH_B
 #                      then only names it
 #   BENCH_ONLY=...     a subset of synthetic,prog,fio
+#   BENCH_CLASSES=...  the synthetic tag classes to run, a subset of
+#                      zero,uniform,runs,heap,glibc,random (default: all;
+#                      the untagged control always runs): with
+#                      BENCH_PROFILE=1, the cost per call of one class
 #   BENCH_REPEATS=3    passes of every synthetic class per boot; each pass
 #                      lasts a fraction of a second, so more passes narrow
 #                      the boot's median (9 takes about 2.5 min a boot)
@@ -77,6 +81,21 @@ die() { echo "bench: ERROR: $*" >&2; exit 1; }
 [[ $repeats =~ ^([1-9]|1[0-6])$ ]] || die "BENCH_REPEATS must be a number from 1 to 16"
 profile=${BENCH_PROFILE:-0}
 case $profile in 0|1) ;; *) die "BENCH_PROFILE must be 0 or 1" ;; esac
+# a comma-separated subset of $1's words
+subset() {
+	local w
+	[[ $2 =~ ^[a-z]+(,[a-z]+)*$ ]] || return 1
+	for w in ${2//,/ }; do
+		[[ " $1 " == *" $w "* ]] || return 1
+	done
+}
+subset "synthetic prog fio" "${BENCH_ONLY-synthetic}" ||
+	die "BENCH_ONLY must be names from synthetic,prog,fio separated by commas"
+classes=${BENCH_CLASSES-}
+if [ -n "${BENCH_CLASSES+set}" ]; then
+	subset "zero uniform runs heap glibc random" "$classes" ||
+		die "BENCH_CLASSES must be names from zero,uniform,runs,heap,glibc,random separated by commas"
+fi
 pfuncs=${BENCH_PROFILE_FUNCS:-}
 if [ -n "$pfuncs" ]; then
 	[ "$profile" = 1 ] || die "BENCH_PROFILE_FUNCS needs BENCH_PROFILE=1"
@@ -149,6 +168,7 @@ install -m755 "$top/guest/bench.sh" "$out/root/tests/bench.sh"
 # at every boot, before the workloads; both kernels get the same arguments.
 append="kunit.enable=0 bench_quick=$quick bench_repeats=$repeats"
 [ -n "${BENCH_ONLY:-}" ] && append="$append bench_only=$BENCH_ONLY"
+[ -n "$classes" ] && append="$append bench_classes=$classes"
 [ -n "${BENCH_CODEC:-}" ] && append="$append bench_codec=$BENCH_CODEC"
 [ -n "${BENCH_DELAY:-}" ] && append="$append bench_delay=$BENCH_DELAY"
 [ -n "${BENCH_FIO_MIB:-}" ] && append="$append bench_fio_mib=$BENCH_FIO_MIB"
@@ -163,7 +183,7 @@ diff <(grep '^CONFIG_' "$build/kernel-baseline$sfx/.config" | sort) \
 	<(grep '^CONFIG_' "$config_b" | sort) |
 	sed -n 's/^[<>] //p' > "$out/config-diff.txt" || true
 printf 'round\tside\tkernel\tlog\twall_s\tloadavg\trc\n' > "$out/runs.tsv"
-say "$rounds round(s), baseline (A) against $name_b (B), swap on $swap${BENCH_ONLY:+, only $BENCH_ONLY}${icount:+, clocks by icount shift=$icount}"
+say "$rounds round(s), baseline (A) against $name_b (B), swap on $swap${BENCH_ONLY:+, only $BENCH_ONLY}${classes:+, classes $classes}${icount:+, clocks by icount shift=$icount}"
 echo "${icount:+icount shift=$icount}" > "$out/clock.txt"
 for r in $(seq "$rounds"); do
 	for side in A B; do
