@@ -80,6 +80,33 @@ check("OOM kill of fio: no figure", "fio.shmem.read_bw" not in vals)
 vals, probs, _ = parse(job("shmem", "hog_rc=0", 4096))
 check("no oom_kills field: figures kept", vals.get("fio.shmem.read_bw") == 4.0 and not probs)
 
+# Programs' tag memory: the swap layer's share. On a disk, the synthetic
+# untagged control; on zram (where it depends on how the data compresses:
+# the control's incompressible pages cost about 60 B each, a program's heap
+# almost nothing) the program's own untagged run. Regression: a full zram
+# run once subtracted the synthetic control and read -63 B a page.
+def prog_boot(swap):
+    return (f"bench_info: kernel=6.12 swap={swap} quick=0 mem_kb=1000000\n"
+            "bench_swap: class=untagged pages=8192 out=8192 out_mibps=240 "
+            "in_mibps=520 hot_in_mibps=520 rise_per_page=60.00 "
+            "slab_rise_per_page=60.00 bad_pages=0\n"
+            # tagged: 4000 pages out, all tagged, SUnreclaim +40000 B
+            "bench_prog: prog=zstd run=snapshot tagging=1 rc=0 ok=1 swap_kb=16000 "
+            "tagged_swap_kb=16000 sunreclaim_rise=40000 slab_rise=40000\n"
+            # untagged: 1000 pages out, SUnreclaim +2000 B (2 B a page)
+            "bench_prog: prog=zstd run=snapshot tagging=0 rc=0 ok=1 swap_kb=4000 "
+            "tagged_swap_kb=0 sunreclaim_rise=2000 slab_rise=2000\n")
+
+
+vals, probs, _ = parse(prog_boot("zram"))
+check("zram: the program's own untagged run is the swap layer's share",
+      abs(vals.get("prog.zstd.tag_b", 0) - (40000 - 2 * 4000) / 4000) < 1e-9)
+check("zram: no all-slab figure without a comparable control",
+      "prog.zstd.slab_b" not in vals)
+vals, probs, _ = parse(prog_boot("disk"))
+check("disk: the synthetic control is the swap layer's share",
+      abs(vals.get("prog.zstd.tag_b", 0) - (40000 - 60 * 4000) / 4000) < 1e-9)
+
 # BENCH_PROFILE_FUNCS: a function beyond the fixed rows gets a row of its own,
 # on the side that has it, per call
 prof = ("bench_profile: workload=synthetic fn=__mtetag_save_folio hits=10 us=30.0\n"

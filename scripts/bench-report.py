@@ -220,6 +220,13 @@ def parse_log(path):
     ctl = statistics.mean(controls) if controls else None
     slab_controls = [c for c in slab_controls if c is not None]
     slab_ctl = statistics.mean(slab_controls) if slab_controls else None
+    # On zram the swap layer's own slab per page depends on how the data
+    # compresses: bench_swap's pseudo-random pages are stored one to a
+    # zspage (about 60 B of SUnreclaim each), a compressor's heap many to
+    # one. There the synthetic control does not stand for a program's
+    # pages, and its untagged run of the same data does.
+    if info.get("swap") == "zram":
+        ctl = slab_ctl = None
     for p in PROGS:
         tag_memory_of_program(p, snap, vals, problems, ctl, slab_ctl)
     return vals, problems, info
@@ -232,8 +239,9 @@ def tag_memory_of_program(p, snap, vals, problems, ctl, slab_ctl):
     per page (times all the pages the tagged run swapped), over the tagged
     pages swapped (smaps VmFlags mt). The swap layer's share is the
     synthetic untagged control of the same boot (thousands of pages, a
-    precise figure); only without it the program's own untagged run, whose
-    few swapped pages make it much noisier.
+    precise figure) when @ctl is given; else (no synthetic run, or swap on
+    zram) the program's own untagged run, whose few swapped pages make it
+    noisier.
     """
     t, c = snap.get((p, "1")), snap.get((p, "0"))
     if not t:
@@ -527,7 +535,13 @@ METHOD_NOTE = """\
   with its heap built (blocked reading its input pipe), its whole cgroup
   pushed to swap, and the SUnreclaim rise is divided by the tagged pages
   swapped (smaps `Swap` of the VMAs with `VmFlags mt`), less the swap
-  layer's share measured on the same run untagged.
+  layer's share. On a disk that is the synthetic untagged control's
+  (thousands of pages), when the synthetic workload ran in the boot. On
+  zram the share depends on how the data compresses (the control's
+  pseudo-random pages take about 60 B of SUnreclaim each, a stored page
+  alone in a zspage; a compressor's heap almost none), so there it is
+  measured on the same program run untagged, whose few swapped pages
+  make it noisier.
 - **fio** (3.33, static): random 4 KiB psync read/write (75% reads) while a
   heap-tagged hog larger than the cgroup's `memory.max` rewrites its pages,
   so tagged pages keep going to swap and back. `pagecache`: buffered I/O on
