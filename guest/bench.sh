@@ -156,6 +156,7 @@ prog_limit() {
 }
 prog_check() { /usr/bin/$1 -d -q -c < $tmp/out | cmp -s - $tmp/in.$1 && echo 1 || echo 0; }
 glibc_tagging="GLIBC_TUNABLES=glibc.mem.tagging=3"
+glibc_perturb="GLIBC_TUNABLES=glibc.malloc.perturb=165"
 
 # Timed run under memcg pressure, heap tagged as a hardened system would.
 prog_pressure() {
@@ -199,9 +200,16 @@ tagged_swap_kb() {
 # built, push the whole cgroup to swap and see what that cost in kernel
 # memory; then feed the rest so that every page comes back and the output
 # is checked. tagging=0 is the control: the same run, untagged heap.
+# glibc writes a chunk's tags when it allocates it, so the tagged run's
+# whole heap is resident, but an untagged heap is only where the program
+# wrote. The control therefore has malloc() fill each chunk
+# (glibc.malloc.perturb): as many pages go to swap as in the tagged run,
+# and, one byte repeated, zram stores them as the tagged run's unwritten
+# zero pages, with no compressed copy, so its swap-layer share per page
+# is the tagged run's, measured on as many pages.
 prog_snapshot() {
 	p=$1 tagging=$2
-	env=
+	env=$glibc_perturb
 	[ "$tagging" = 1 ] && env=$glibc_tagging
 	drain_swap
 	rm -f $tmp/fifo $tmp/go $tmp/fed

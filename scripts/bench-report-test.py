@@ -80,31 +80,33 @@ check("OOM kill of fio: no figure", "fio.shmem.read_bw" not in vals)
 vals, probs, _ = parse(job("shmem", "hog_rc=0", 4096))
 check("no oom_kills field: figures kept", vals.get("fio.shmem.read_bw") == 4.0 and not probs)
 
-# Programs' tag memory: the swap layer's share. On a disk, the synthetic
-# untagged control; on zram (where it depends on how the data compresses:
-# the control's incompressible pages cost about 60 B each, a program's heap
-# almost nothing) the program's own untagged run. Regression: a full zram
-# run once subtracted the synthetic control and read -63 B a page.
-def prog_boot(swap):
-    return (f"bench_info: kernel=6.12 swap={swap} quick=0 mem_kb=1000000\n"
+# Programs' tag memory: the swap layer's share per page is the program's
+# own untagged run's (as many pages, of the same kind); bench_swap's
+# control only for logs without one. Regression: a full zram run once
+# subtracted the synthetic control (60 B a page for its incompressible
+# pages, nearly nothing for a compressor's heap) and read -63 B a page.
+def prog_boot(untagged=True):
+    body = ("bench_info: kernel=6.12 swap=zram quick=0 mem_kb=1000000\n"
             "bench_swap: class=untagged pages=8192 out=8192 out_mibps=240 "
             "in_mibps=520 hot_in_mibps=520 rise_per_page=60.00 "
             "slab_rise_per_page=60.00 bad_pages=0\n"
             # tagged: 4000 pages out, all tagged, SUnreclaim +40000 B
             "bench_prog: prog=zstd run=snapshot tagging=1 rc=0 ok=1 swap_kb=16000 "
-            "tagged_swap_kb=16000 sunreclaim_rise=40000 slab_rise=40000\n"
-            # untagged: 1000 pages out, SUnreclaim +2000 B (2 B a page)
-            "bench_prog: prog=zstd run=snapshot tagging=0 rc=0 ok=1 swap_kb=4000 "
-            "tagged_swap_kb=0 sunreclaim_rise=2000 slab_rise=2000\n")
+            "tagged_swap_kb=16000 sunreclaim_rise=40000 slab_rise=48000\n")
+    if untagged:
+        # 4000 pages out, SUnreclaim +8000 B (2 B a page), slab 4 B a page
+        body += ("bench_prog: prog=zstd run=snapshot tagging=0 rc=0 ok=1 swap_kb=16000 "
+                 "tagged_swap_kb=0 sunreclaim_rise=8000 slab_rise=16000\n")
+    return body
 
 
-vals, probs, _ = parse(prog_boot("zram"))
-check("zram: the program's own untagged run is the swap layer's share",
+vals, probs, _ = parse(prog_boot())
+check("programs: their own untagged run is the swap layer's share",
       abs(vals.get("prog.zstd.tag_b", 0) - (40000 - 2 * 4000) / 4000) < 1e-9)
-check("zram: no all-slab figure without a comparable control",
-      "prog.zstd.slab_b" not in vals)
-vals, probs, _ = parse(prog_boot("disk"))
-check("disk: the synthetic control is the swap layer's share",
+check("programs: all slab against their own untagged run too",
+      abs(vals.get("prog.zstd.slab_b", 0) - (48000 - 4 * 4000) / 4000) < 1e-9)
+vals, probs, _ = parse(prog_boot(untagged=False))
+check("programs: without an untagged run, the synthetic control",
       abs(vals.get("prog.zstd.tag_b", 0) - (40000 - 60 * 4000) / 4000) < 1e-9)
 
 # BENCH_PROFILE_FUNCS: a function beyond the fixed rows gets a row of its own,

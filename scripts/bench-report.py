@@ -220,13 +220,6 @@ def parse_log(path):
     ctl = statistics.mean(controls) if controls else None
     slab_controls = [c for c in slab_controls if c is not None]
     slab_ctl = statistics.mean(slab_controls) if slab_controls else None
-    # On zram the swap layer's own slab per page depends on how the data
-    # compresses: bench_swap's pseudo-random pages are stored one to a
-    # zspage (about 60 B of SUnreclaim each), a compressor's heap many to
-    # one. There the synthetic control does not stand for a program's
-    # pages, and its untagged run of the same data does.
-    if info.get("swap") == "zram":
-        ctl = slab_ctl = None
     for p in PROGS:
         tag_memory_of_program(p, snap, vals, problems, ctl, slab_ctl)
     return vals, problems, info
@@ -237,11 +230,12 @@ def tag_memory_of_program(p, snap, vals, problems, ctl, slab_ctl):
 
     The SUnreclaim rise of the tagged run, less what the swap layer takes
     per page (times all the pages the tagged run swapped), over the tagged
-    pages swapped (smaps VmFlags mt). The swap layer's share is the
-    synthetic untagged control of the same boot (thousands of pages, a
-    precise figure) when @ctl is given; else (no synthetic run, or swap on
-    zram) the program's own untagged run, whose few swapped pages make it
-    noisier.
+    pages swapped (smaps VmFlags mt). The swap layer's share per page is
+    the program's own untagged run's: as many pages of the same kind
+    (guest/bench.sh). On zram that share depends on how the data
+    compresses, so the synthetic untagged control of the boot (@ctl,
+    @slab_ctl), whose pseudo-random pages zram stores one to a zspage at
+    about 60 B each, stands in only for logs without an untagged run.
     """
     t, c = snap.get((p, "1")), snap.get((p, "0"))
     if not t:
@@ -251,8 +245,11 @@ def tag_memory_of_program(p, snap, vals, problems, ctl, slab_ctl):
         problems.append(f"{p}: no tagged page swapped (is glibc heap tagging on?)")
         return
     vals[f"prog.{p}.swap_mib"] = tagged_pages * 4 / 1024
-    if ctl is None and c and num(c["swap_kb"]) > 0:
+    if c and num(c["swap_kb"]) > 0:
         ctl = num(c["sunreclaim_rise"]) / (num(c["swap_kb"]) / 4)
+        slab_ctl = None
+        if num(c.get("slab_rise")) is not None:
+            slab_ctl = num(c["slab_rise"]) / (num(c["swap_kb"]) / 4)
     if ctl is not None:
         all_pages = num(t["swap_kb"]) / 4
         vals[f"prog.{p}.tag_b"] = (num(t["sunreclaim_rise"]) - ctl * all_pages) / tagged_pages
@@ -535,13 +532,14 @@ METHOD_NOTE = """\
   with its heap built (blocked reading its input pipe), its whole cgroup
   pushed to swap, and the SUnreclaim rise is divided by the tagged pages
   swapped (smaps `Swap` of the VMAs with `VmFlags mt`), less the swap
-  layer's share. On a disk that is the synthetic untagged control's
-  (thousands of pages), when the synthetic workload ran in the boot. On
-  zram the share depends on how the data compresses (the control's
-  pseudo-random pages take about 60 B of SUnreclaim each, a stored page
-  alone in a zspage; a compressor's heap almost none), so there it is
-  measured on the same program run untagged, whose few swapped pages
-  make it noisier.
+  layer's share per page, measured on the same program run untagged. As
+  glibc writes the tags of every chunk it allocates, the tagged heap is
+  resident in full; the untagged run has malloc() fill its chunks
+  (`glibc.malloc.perturb`) so that as many pages go to swap, and of the
+  same kind for zram: one byte repeated, stored without a compressed
+  copy like the tagged run's unwritten pages. (bench_swap's control is
+  no stand-in on zram: its pseudo-random pages take about 60 B of
+  SUnreclaim each, one to a zspage.)
 - **fio** (3.33, static): random 4 KiB psync read/write (75% reads) while a
   heap-tagged hog larger than the cgroup's `memory.max` rewrites its pages,
   so tagged pages keep going to swap and back. `pagecache`: buffered I/O on
