@@ -246,18 +246,16 @@ def tag_memory_of_program(p, snap, vals, problems, ctl, slab_ctl):
         return
     vals[f"prog.{p}.swap_mib"] = tagged_pages * 4 / 1024
     if c and num(c["swap_kb"]) > 0:
-        ctl = num(c["sunreclaim_rise"]) / (num(c["swap_kb"]) / 4)
+        ctl_pages = num(c["swap_kb"]) / 4
+        ctl = vals[f"prog.{p}.ctl_b"] = num(c["sunreclaim_rise"]) / ctl_pages
         slab_ctl = None
         if num(c.get("slab_rise")) is not None:
-            slab_ctl = num(c["slab_rise"]) / (num(c["swap_kb"]) / 4)
+            slab_ctl = num(c["slab_rise"]) / ctl_pages
+    all_pages = num(t["swap_kb"]) / 4
     if ctl is not None:
-        all_pages = num(t["swap_kb"]) / 4
         vals[f"prog.{p}.tag_b"] = (num(t["sunreclaim_rise"]) - ctl * all_pages) / tagged_pages
     if slab_ctl is not None and num(t.get("slab_rise")) is not None:
-        all_pages = num(t["swap_kb"]) / 4
         vals[f"prog.{p}.slab_b"] = (num(t["slab_rise"]) - slab_ctl * all_pages) / tagged_pages
-    if c and num(c["swap_kb"]) > 0:
-        vals[f"prog.{p}.ctl_b"] = num(c["sunreclaim_rise"]) / (num(c["swap_kb"]) / 4)
     if "mt1_total_bytes" in t:
         pages = num(t["mt1_stored_pages"]) - num(t["mt0_stored_pages"])
         if pages > 0:
@@ -502,12 +500,13 @@ METHOD_NOTE = """\
   non-zero tag; 1-6 runs; heap: 16-144 byte chunks with no header, each
   tagged other than its neighbour; glibc: glibc's layout, a tag-0 header
   granule before each 16-144 byte chunk, 4 in 5 chunks in use with a
-  random non-zero tag; random), each page pushed to swap and out of the swap cache (MADV_PAGEOUT, then
-  `memory.reclaim` on the test cgroup), then faulted back and every tag
-  checked. Tag memory = SUnreclaim rise per evicted page, less the same
-  figure for an untagged control of the same size in the same boot (what
-  the swap layer itself takes per page). Before each reading every slab
-  cache is shrunk, so that freed objects in partial slabs do not count, and
+  random non-zero tag; random), each page pushed to swap and out of the
+  swap cache (MADV_PAGEOUT, then `memory.reclaim` on the test cgroup),
+  then faulted back and every tag checked. Tag memory = SUnreclaim rise
+  per evicted page, less the same figure for an untagged control of the
+  same size in the same boot (what the swap layer itself takes per page).
+  Before each reading every slab cache is shrunk, so that freed objects
+  in partial slabs do not count, and
   the swap devices are emptied (swapoff/swapon) between runs, so that one
   run's lingering swap-cache entries are not freed during the next. On
   mtetag also total_bytes / stored_pages from its own counters (payload

@@ -89,8 +89,10 @@ subset() {
 		[[ " $1 " == *" $w "* ]] || return 1
 	done
 }
-subset "synthetic prog fio" "${BENCH_ONLY-synthetic}" ||
-	die "BENCH_ONLY must be names from synthetic,prog,fio separated by commas"
+if [ -n "${BENCH_ONLY+set}" ]; then
+	subset "synthetic prog fio" "$BENCH_ONLY" ||
+		die "BENCH_ONLY must be names from synthetic,prog,fio separated by commas"
+fi
 classes=${BENCH_CLASSES-}
 if [ -n "${BENCH_CLASSES+set}" ]; then
 	subset "zero uniform runs heap glibc random" "$classes" ||
