@@ -47,7 +47,7 @@ int __mtetag_swapon(struct swap_info_struct *si, unsigned long nr_pages);
 void __mtetag_swapoff(int type);
 int __mtetag_save_folio(struct folio *folio);
 void __mtetag_restore_folio(swp_entry_t entry, struct folio *folio);
-void __mtetag_invalidate(int type, pgoff_t offset);
+unsigned int __mtetag_invalidate(int type, pgoff_t offset);
 
 /**
  * mtetag_swapon() - prepare the tag store for a swap device
@@ -113,15 +113,22 @@ static inline void mtetag_restore_folio(swp_entry_t entry,
  * @offset: swap offset of the first slot
  * @nr: number of slots
  *
- * Called when the slots are freed, before their swap cgroup records are
- * cleared (the blobs are charged to those records), in atomic context.
+ * Called when the slots are freed, in atomic context. The entries are
+ * charged to the memory cgroup of the slots' swap cgroup record, and are
+ * not uncharged here: the caller passes the result to
+ * mem_cgroup_uncharge_swap(), which looks that memcg up anyway.
+ *
+ * Return: the bytes of tags charged to the slots' memcg that were freed.
  */
-static inline void mtetag_invalidate_range(int type, pgoff_t offset,
-					   unsigned int nr)
+static inline unsigned int mtetag_invalidate_range(int type, pgoff_t offset,
+						   unsigned int nr)
 {
+	unsigned int bytes = 0;
+
 	if (static_branch_unlikely(&mtetag_enabled))
 		while (nr--)
-			__mtetag_invalidate(type, offset++);
+			bytes += __mtetag_invalidate(type, offset++);
+	return bytes;
 }
 
 #else /* !CONFIG_MTETAG */
@@ -146,9 +153,10 @@ static inline void mtetag_restore_folio(swp_entry_t entry,
 {
 }
 
-static inline void mtetag_invalidate_range(int type, pgoff_t offset,
-					   unsigned int nr)
+static inline unsigned int mtetag_invalidate_range(int type, pgoff_t offset,
+						   unsigned int nr)
 {
+	return 0;
 }
 
 #endif /* CONFIG_MTETAG */

@@ -439,16 +439,17 @@ unsigned int mtetag_hist_bucket_bytes(unsigned int bucket)
  * limits, as for the swap space: each blob is charged to the memcg its
  * swap slot is charged to. On cgroup v2 the slot's swap_cgroup record
  * names that memcg from the moment the folio got the slot, before the
- * save, and swap_entry_range_free() clears it only after
- * mtetag_invalidate_range() has freed the slot's entry; so every lookup
- * made for one entry, at save, compression and free, finds the same
- * memcg, and nothing is kept per blob (slab's per-object obj_cgroup
- * vector, the alternative, costs 8 bytes per 128-byte raw blob). The
- * record holds a reference on the memcg's id while the slot lives, and
- * the charge goes through the memcg's original obj_cgroup, which removing
- * the cgroup reparents: the charge moves to the parent with nothing to
- * walk here. cgroup v1 writes the record only after writeback, after the
- * save: there, and for the root and the KUnit type, nothing is charged.
+ * save, and swap_entry_range_free() clears it only in
+ * mem_cgroup_uncharge_swap(), which uncharges the bytes that
+ * mtetag_invalidate_range() freed from the memcg it names; so the save,
+ * the compression and the free charge the same memcg, and nothing is kept
+ * per blob (slab's per-object obj_cgroup vector, the alternative, costs 8
+ * bytes per 128-byte raw blob). The record holds a reference on the
+ * memcg's id while the slot lives, and the charge goes through the memcg's
+ * original obj_cgroup, which removing the cgroup reparents: the charge
+ * moves to the parent with nothing to walk here. cgroup v1 writes the
+ * record only after writeback, after the save: there, and for the root
+ * and the KUnit type, nothing is charged.
  *
  * MEMCG_MTETAG_B, the "mtetag" line of memory.stat, follows the charge in
  * bytes; after reparenting the parent's minus cancels the child's plus in
@@ -549,6 +550,11 @@ static void mtetag_charge(struct mtetag_type *t, pgoff_t offset, long bytes)
 	mtetag_charge_objcg(objcg, bytes);
 }
 #else
+static bool mtetag_type_charged(struct mtetag_type *t)
+{
+	return false;
+}
+
 static struct obj_cgroup *mtetag_folio_objcg(struct mtetag_type *t,
 					     struct folio *folio,
 					     pgoff_t offset)
@@ -666,13 +672,14 @@ static void mtetag_get_marks(struct xa_state *xas, void *entry, bool *raw,
 }
 
 /*
- * Erase the entry of @offset, if any, and free it. Any context (takes the
- * tree's spinlock). Return: the bytes the entry occupied, or -ENOENT.
+ * Erase the entry of @offset, if any, free it and say in @cost what it
+ * cost, but leave its charge to the caller. Any context (takes the tree's
+ * spinlock). Return: 0, or -ENOENT.
  */
-static int mtetag_erase(struct mtetag_type *t, pgoff_t offset)
+static int __mtetag_erase(struct mtetag_type *t, pgoff_t offset,
+			  struct mtetag_cost *cost)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
-	struct mtetag_cost cost;
 	bool raw, pending;
 	void *entry;
 
@@ -686,10 +693,23 @@ static int mtetag_erase(struct mtetag_type *t, pgoff_t offset)
 	xas_store(&xas, NULL);
 	xas_unlock(&xas);
 
-	mtetag_entry_cost(entry, raw, pending, &cost);
-	mtetag_account(t, &cost, -1);
-	mtetag_charge(t, offset, -(long)cost.alloc);
+	mtetag_entry_cost(entry, raw, pending, cost);
+	mtetag_account(t, cost, -1);
 	mtetag_free_entry(entry, raw);
+	return 0;
+}
+
+/*
+ * Erase the entry of @offset, if any, free it and uncharge it. Any context.
+ * Return: the bytes the entry occupied, or -ENOENT.
+ */
+static int mtetag_erase(struct mtetag_type *t, pgoff_t offset)
+{
+	struct mtetag_cost cost;
+
+	if (__mtetag_erase(t, offset, &cost))
+		return -ENOENT;
+	mtetag_charge(t, offset, -(long)cost.alloc);
 	return cost.stored;
 }
 
@@ -1322,16 +1342,19 @@ void __mtetag_restore_folio(swp_entry_t entry, struct folio *folio)
  * @type: swap type
  * @offset: swap offset
  *
- * Called from mtetag_invalidate_range(), in swap_entry_range_free() before
- * the slot's memcg record is cleared, in atomic context.
+ * Called from mtetag_invalidate_range(), in swap_entry_range_free(), in
+ * atomic context. The entry's charge is left to the caller: it goes with
+ * the slot's swap charge, from the memcg the slot's record names.
+ *
+ * Return: the bytes charged for the entry, 0 if none.
  */
-void __mtetag_invalidate(int type, pgoff_t offset)
+unsigned int __mtetag_invalidate(int type, pgoff_t offset)
 {
 	struct mtetag_type *t = &mtetag_types[type];
-	int size;
+	struct mtetag_cost cost;
 
 	if (!t->trees)
-		return;
+		return 0;
 	/*
 	 * As zswap_invalidate(): a tree that holds nothing needs no lock, and
 	 * one that does is walked once, under it. A lockless lookup first
@@ -1339,12 +1362,13 @@ void __mtetag_invalidate(int type, pgoff_t offset)
 	 * lock.
 	 */
 	if (xa_empty(mtetag_tree(t, offset)))
-		return;
-	size = mtetag_erase(t, offset);
-	if (size < 0)
-		return;
+		return 0;
+	if (__mtetag_erase(t, offset, &cost))
+		return 0;
 	mtetag_count(t, MTETAG_INVALIDATES, 1);
-	trace_mtetag_invalidate(type, offset, size);
+	trace_mtetag_invalidate(type, offset, cost.stored);
+	/* The bytes mtetag_charge_objcg() charged at the save, if any. */
+	return mtetag_type_charged(t) ? cost.alloc : 0;
 }
 
 /**
