@@ -16,9 +16,9 @@
  *   0) or that a codec packs into 63 bits; no allocation at all;
  * - a struct mtetag_blob (2-byte header and codec payload) from a kmem
  *   cache of the next 8-byte size class: compressed pages;
- * - MTETAG_RAW_SIZE bytes of raw tags, no header, the slot marked with
- *   MTETAG_MARK_RAW: incompressible pages, or the "raw" policy; this costs
- *   exactly what the plain scheme's kmalloc(128) did.
+ * - MTETAG_RAW_SIZE bytes of raw tags, no header, stored as their address
+ *   with MTETAG_ENTRY_RAW set: incompressible pages, or the "raw" policy;
+ *   this costs exactly what the plain scheme's kmalloc(128) did.
  *
  * Blobs are charged to the memory cgroup of the swapped page, as zswap
  * charges its pool (see "Memory cgroup charging" below); inline entries
@@ -44,8 +44,9 @@
  * once. The compression worker races with all three: it copies a pending
  * entry under the tree's lock, compresses the copy unlocked, and replaces
  * the entry only if, under the lock again, the slot still holds a pending
- * entry of the same tags; restore reads entries under the same lock. The
- * xarray lock serialises stores and erases within a tree.
+ * entry of the same tags. Restore reads entries under RCU alone, so the
+ * worker frees a raw blob it replaced after a grace period. The xarray
+ * lock serialises stores and erases within a tree.
  */
 
 #define pr_fmt(fmt) "mtetag: " fmt
@@ -87,8 +88,15 @@
 
 DEFINE_STATIC_KEY_FALSE(mtetag_enabled);
 
-/* Slot marks: headerless raw blobs; raw blobs waiting to be compressed. */
-#define MTETAG_MARK_RAW		XA_MARK_1
+/*
+ * A raw blob's entry is its address with bit 2 set: blobs are 8-byte
+ * aligned, and the xarray looks at bits 0-1 only (bit 0 tells a value).
+ * That the entry says it, where a slot mark did, spares the swap paths a
+ * walk of the tree's marks at every save, restore and free.
+ */
+#define MTETAG_ENTRY_RAW	4UL
+
+/* Slot marks: raw blobs waiting to be compressed. */
 #define MTETAG_MARK_PENDING	XA_MARK_0
 /* A pending entry the compression worker has not passed over yet. */
 #define MTETAG_MARK_YOUNG	XA_MARK_2
@@ -233,10 +241,43 @@ static unsigned int mtetag_size_class(unsigned int size)
 	return DIV_ROUND_UP(size, MTETAG_SIZE_STEP) - 1;
 }
 
-static void mtetag_entry_cost(void *entry, bool raw, bool pending,
+/* Whether @entry is a raw blob's: not a value (bit 0), bit 2 set. */
+static bool mtetag_entry_raw(const void *entry)
+{
+	return ((unsigned long)entry & (MTETAG_ENTRY_RAW | 1)) ==
+	       MTETAG_ENTRY_RAW;
+}
+
+/* The entry of the raw blob @tags, from mtetag_raw_cache. */
+static void *mtetag_raw_entry(u8 *tags)
+{
+	return (void *)((unsigned long)tags | MTETAG_ENTRY_RAW);
+}
+
+/* The tags of the raw entry @entry. */
+static u8 *mtetag_raw_tags(void *entry)
+{
+	return (u8 *)((unsigned long)entry & ~MTETAG_ENTRY_RAW);
+}
+
+/* The codec that wrote @entry. */
+static enum mtetag_codec mtetag_entry_codec(void *entry)
+{
+	const struct mtetag_blob *blob = entry;
+
+	if (xa_is_value(entry))
+		return mtetag_inline_codec(xa_to_value(entry));
+	if (mtetag_entry_raw(entry))
+		return MTETAG_CODEC_RAW;
+	return blob->codec;
+}
+
+/* What @entry costs; @pending if it is a raw one waiting for the worker. */
+static void mtetag_entry_cost(void *entry, bool pending,
 			      struct mtetag_cost *c)
 {
 	const struct mtetag_blob *blob = entry;
+	bool raw = mtetag_entry_raw(entry);
 	unsigned int class;
 
 	memset(c, 0, sizeof(*c));
@@ -645,30 +686,27 @@ static int mtetag_type_create(int type, unsigned long nr_pages,
 	return 0;
 }
 
-static void mtetag_free_entry(void *entry, bool raw)
+static void mtetag_free_entry(void *entry)
 {
 	struct mtetag_blob *blob = entry;
 
 	if (xa_is_value(entry))
 		return;
-	if (raw)
-		kmem_cache_free(mtetag_raw_cache, entry);
+	if (mtetag_entry_raw(entry))
+		kmem_cache_free(mtetag_raw_cache, mtetag_raw_tags(entry));
 	else
 		kmem_cache_free(mtetag_blob_caches[mtetag_size_class(MTETAG_BLOB_HDR + blob->len)],
 				blob);
 }
 
 /*
- * The marks of @entry, which @xas points at; tree lock held. Only blobs
- * carry marks, so an inline value, most entries, needs no look at them.
+ * Whether @entry, which @xas points at, waits for the compression worker;
+ * tree lock held. Only raw entries can, so others need no look at marks.
  */
-static void mtetag_get_marks(struct xa_state *xas, void *entry, bool *raw,
-			     bool *pending)
+static bool mtetag_pending(struct xa_state *xas, void *entry)
 {
-	bool blob = !xa_is_value(entry);
-
-	*raw = blob && xas_get_mark(xas, MTETAG_MARK_RAW);
-	*pending = blob && xas_get_mark(xas, MTETAG_MARK_PENDING);
+	return mtetag_entry_raw(entry) &&
+	       xas_get_mark(xas, MTETAG_MARK_PENDING);
 }
 
 /*
@@ -680,7 +718,7 @@ static int __mtetag_erase(struct mtetag_type *t, pgoff_t offset,
 			  struct mtetag_cost *cost)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
-	bool raw, pending;
+	bool pending;
 	void *entry;
 
 	xas_lock(&xas);
@@ -689,13 +727,13 @@ static int __mtetag_erase(struct mtetag_type *t, pgoff_t offset,
 		xas_unlock(&xas);
 		return -ENOENT;
 	}
-	mtetag_get_marks(&xas, entry, &raw, &pending);
+	pending = mtetag_pending(&xas, entry);
 	xas_store(&xas, NULL);
 	xas_unlock(&xas);
 
-	mtetag_entry_cost(entry, raw, pending, cost);
+	mtetag_entry_cost(entry, pending, cost);
 	mtetag_account(t, cost, -1);
-	mtetag_free_entry(entry, raw);
+	mtetag_free_entry(entry);
 	return 0;
 }
 
@@ -831,16 +869,17 @@ static void *mtetag_alloc_entry(const struct mtetag_enc *enc, const u8 *tags,
 {
 	struct mtetag_blob *blob;
 	unsigned int size;
-	void *raw;
+	u8 *raw;
 
 	if (enc->is_inline)
 		return xa_mk_value(enc->value);
 
 	if (enc->codec == MTETAG_CODEC_RAW) {
 		raw = kmem_cache_alloc(mtetag_raw_cache, gfp);
-		if (raw)
-			memcpy(raw, tags, MTETAG_RAW_SIZE);
-		return raw;
+		if (!raw)
+			return NULL;
+		memcpy(raw, tags, MTETAG_RAW_SIZE);
+		return mtetag_raw_entry(raw);
 	}
 
 	size = MTETAG_BLOB_HDR + enc->len;
@@ -867,21 +906,18 @@ static void *mtetag_make_entry(struct mtetag_type *t,
 }
 
 /*
- * Mark the slot at @xas for what it now holds; tree lock held. A slot that
- * was empty has no marks (storing NULL clears them), hence @was_empty:
- * each clear walks up the tree.
+ * Mark the slot at @xas for whether it now holds a @pending entry; tree
+ * lock held. Only a slot that was pending (@was_pending) has marks to
+ * clear (MTETAG_MARK_YOUNG goes with MTETAG_MARK_PENDING), and each clear
+ * walks up the tree.
  */
-static void mtetag_set_marks(struct xa_state *xas, bool raw, bool pending,
-			     bool was_empty)
+static void mtetag_set_marks(struct xa_state *xas, bool pending,
+			     bool was_pending)
 {
-	if (raw)
-		xas_set_mark(xas, MTETAG_MARK_RAW);
-	else if (!was_empty)
-		xas_clear_mark(xas, MTETAG_MARK_RAW);
 	if (pending) {
 		xas_set_mark(xas, MTETAG_MARK_PENDING);
 		xas_set_mark(xas, MTETAG_MARK_YOUNG);
-	} else if (!was_empty) {
+	} else if (was_pending) {
 		xas_clear_mark(xas, MTETAG_MARK_PENDING);
 		xas_clear_mark(xas, MTETAG_MARK_YOUNG);
 	}
@@ -902,7 +938,7 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
-	bool raw, pending = false, old_raw = false, old_pending = false;
+	bool pending = false, old_pending = false;
 	struct mtetag_cost cost;
 	/* Every field is set before it is read; buf up to len. */
 	struct mtetag_enc enc __uninitialized;
@@ -918,8 +954,7 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 		pending = true;
 	}
 	mtetag_check_enc(t, tags, &enc);
-	raw = enc.codec == MTETAG_CODEC_RAW;
-	pending &= raw;
+	pending &= enc.codec == MTETAG_CODEC_RAW;
 
 	entry = mtetag_make_entry(t, &enc, tags, gfp);
 	if (!entry) {
@@ -927,23 +962,22 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 		return -ENOMEM;
 	}
 	/* Before the worker can see the entry and charge its compression. */
-	mtetag_entry_cost(entry, raw, pending, &cost);
+	mtetag_entry_cost(entry, pending, &cost);
 	mtetag_charge_objcg(objcg, cost.alloc);
 
 	do {
 		xas_lock(&xas);
 		old = xas_load(&xas);
-		if (old)
-			mtetag_get_marks(&xas, old, &old_raw, &old_pending);
+		old_pending = old && mtetag_pending(&xas, old);
 		xas_store(&xas, entry);
 		if (!xas_error(&xas))
-			mtetag_set_marks(&xas, raw, pending, !old);
+			mtetag_set_marks(&xas, pending, old_pending);
 		xas_unlock(&xas);
 	} while (xas_nomem(&xas, gfp));
 
 	if (xas_error(&xas)) {
 		mtetag_charge_objcg(objcg, -(long)cost.alloc);
-		mtetag_free_entry(entry, raw);
+		mtetag_free_entry(entry);
 		*reason = MTETAG_FAIL_REASON_XARRAY;
 		return xas_error(&xas);
 	}
@@ -952,10 +986,10 @@ static int mtetag_store(struct mtetag_type *t, int type, pgoff_t offset,
 	if (old) {
 		struct mtetag_cost old_cost;
 
-		mtetag_entry_cost(old, old_raw, old_pending, &old_cost);
+		mtetag_entry_cost(old, old_pending, &old_cost);
 		mtetag_account(t, &old_cost, -1);
 		mtetag_charge_objcg(objcg, -(long)old_cost.alloc);
-		mtetag_free_entry(old, old_raw);
+		mtetag_free_entry(old);
 		mtetag_count(t, MTETAG_REPLACES, 1);
 	}
 	trace_mtetag_save(type, offset, cost.codec, cost.stored,
@@ -1039,7 +1073,9 @@ int __mtetag_save_folio(struct folio *folio)
  * copied to @tags: store the result if it is smaller and the slot still
  * holds a pending entry of these tags (it may have been invalidated, or
  * freed and saved again, meanwhile), else just clear the pending mark.
- * May sleep. Return: false if memory ran short (the entry stays pending).
+ * Restore reads raw entries under RCU alone, so the replaced one is freed
+ * after a grace period. May sleep.
+ * Return: false if memory ran short (the entry stays pending).
  */
 static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 				  pgoff_t offset, void *old, const u8 *tags)
@@ -1058,28 +1094,27 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 		entry = mtetag_alloc_entry(&enc, tags, gfp);
 		if (!entry)
 			return false;
-		mtetag_entry_cost(entry, false, false, &cost);
+		mtetag_entry_cost(entry, false, &cost);
 	}
 
 	xas_lock(&xas);
-	match = xas_load(&xas) == old &&
-		xas_get_mark(&xas, MTETAG_MARK_PENDING) &&
-		!memcmp(old, tags, MTETAG_RAW_SIZE);
+	match = xas_load(&xas) == old && mtetag_pending(&xas, old) &&
+		!memcmp(mtetag_raw_tags(old), tags, MTETAG_RAW_SIZE);
 	if (match) {
-		mtetag_entry_cost(old, true, true, &old_cost);
+		mtetag_entry_cost(old, true, &old_cost);
 		if (entry) {
 			xas_store(&xas, entry);
 			/* Under the lock: the slot's memcg record holds. */
 			mtetag_charge(t, offset,
 				      (long)cost.alloc - (long)old_cost.alloc);
 		}
-		mtetag_set_marks(&xas, !entry, false, false);
+		mtetag_set_marks(&xas, false, true);
 	}
 	xas_unlock(&xas);
 
 	if (!match) {
 		if (entry)
-			mtetag_free_entry(entry, false);
+			mtetag_free_entry(entry);
 		return true;
 	}
 	if (!entry) {
@@ -1089,7 +1124,8 @@ static bool mtetag_compress_entry(struct mtetag_type *t, int type,
 	}
 	mtetag_account(t, &old_cost, -1);
 	mtetag_account(t, &cost, 1);
-	mtetag_free_entry(old, true);
+	/* A restore may be copying it (mtetag_restore_page()). */
+	kfree_rcu_mightsleep(mtetag_raw_tags(old));
 	mtetag_count(t, MTETAG_COMPRESSIONS, 1);
 	trace_mtetag_compress(type, offset, cost.codec, cost.stored,
 			      cost.is_inline);
@@ -1119,7 +1155,8 @@ static unsigned long mtetag_compress_tree(struct mtetag_type *t, int type,
 			left++;
 			continue;
 		}
-		memcpy(tags, entry, MTETAG_RAW_SIZE);
+		/* Pending entries are raw. */
+		memcpy(tags, mtetag_raw_tags(entry), MTETAG_RAW_SIZE);
 		offset = xas.xa_index;
 		xas_pause(&xas);
 		xas_unlock(&xas);
@@ -1217,9 +1254,9 @@ int mtetag_set_compress_delay(unsigned int ms)
  */
 
 /*
- * Decode the entry of a slot whose folio the caller holds locked, with the
- * tree lock dropped: only the compression worker changes such a slot, and
- * only while it is pending, so any other entry stays where it is.
+ * Decode the inline or compressed entry of a slot whose folio the caller
+ * holds locked, without the tree lock: only the compression worker changes
+ * such a slot, and only while it is pending (raw), so this one stays.
  */
 static int mtetag_decode_entry(void *entry, u8 *tags)
 {
@@ -1235,12 +1272,13 @@ static int mtetag_decode_entry(void *entry, u8 *tags)
  * tags already. The caller holds the folio of the slot locked. Atomic
  * context: no allocation, no sleep. The entry stays.
  *
- * A raw entry is written to the page straight from the blob under the
- * tree lock, as 6.12 did: the worker may replace and free a pending one as
- * soon as the lock is dropped. Any other entry is decoded after the lock
- * is dropped, into a buffer on the stack, without a copy of the blob; an
- * inline one, most entries, is read without taking the lock at all, and
- * one of a single tag is written from a constant, with no decode.
+ * The entry cannot go while the folio is locked (the slot is not freed,
+ * nothing else saves into it), except that the worker may replace a
+ * pending raw one by its compressed copy: it frees the raw blob after an
+ * RCU grace period, so a raw entry is written to the page straight from
+ * the blob under rcu_read_lock(), as 6.12 did, and no entry takes the tree
+ * lock. Any other entry is decoded into a buffer on the stack, and one of
+ * a single tag, most entries, is written from a constant, with no decode.
  */
 static void mtetag_restore_page(struct mtetag_type *t, int type,
 				pgoff_t offset, struct page *page)
@@ -1250,40 +1288,30 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 	/* Decoded in full, or zeroed on error, before it is written out. */
 	u8 tags[MTETAG_RAW_SIZE] __uninitialized;
 	const u8 *src;
-	struct mtetag_cost cost;
-	bool raw = false, claimed;
+	bool claimed;
 	void *entry;
 	int err;
 
-	/* Most restored pages were not tagged: look without the lock. */
-	entry = xa_load(mtetag_tree(t, offset), offset);
-	if (!entry)
-		return;
-	/*
-	 * The entry cannot go while the folio is locked (the slot is not
-	 * freed, nothing else saves into it), so claim the page first.
-	 */
-	claimed = arch_mtetag_try_claim_page(page);
-	if (xa_is_value(entry)) {
-		/*
-		 * Inline: nothing to free, and the worker replaces only
-		 * pending raw entries, so this one stays without the lock.
-		 */
-		if (trace_mtetag_restore_enabled())
-			codec = mtetag_inline_codec(xa_to_value(entry));
-	} else if (claimed || trace_mtetag_restore_enabled()) {
-		xas_lock(&xas);
+	/* xa_load() in the read-side section that keeps a raw blob. */
+	rcu_read_lock();
+	do {
 		entry = xas_load(&xas);
-		raw = entry && xas_get_mark(&xas, MTETAG_MARK_RAW);
-		if (entry && trace_mtetag_restore_enabled()) {
-			mtetag_entry_cost(entry, raw, false, &cost);
-			codec = cost.codec;
-		}
-		if (claimed && raw)
-			/* Completes the claim. */
-			arch_mtetag_write_page(page, entry);
-		xas_unlock(&xas);
+	} while (xas_retry(&xas, entry));
+	if (!entry) {
+		/* Most restored pages were not tagged. */
+		rcu_read_unlock();
+		return;
 	}
+	claimed = arch_mtetag_try_claim_page(page);
+	if (trace_mtetag_restore_enabled())
+		codec = mtetag_entry_codec(entry);
+	if (claimed && mtetag_entry_raw(entry)) {
+		/* Completes the claim. */
+		arch_mtetag_write_page(page, mtetag_raw_tags(entry));
+		rcu_read_unlock();
+		goto out;
+	}
+	rcu_read_unlock();
 	if (!claimed) {
 		/* Tagged already, e.g. a swap cache page mapped again. */
 		mtetag_count(t, MTETAG_RESTORES_TAGGED, 1);
@@ -1296,8 +1324,8 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 	if (src) {
 		/* One tag, zero or not: the commonest entries, no decode. */
 		arch_mtetag_write_page(page, src);
-	} else if (!raw) {
-		err = entry ? mtetag_decode_entry(entry, tags) : -ENOENT;
+	} else {
+		err = mtetag_decode_entry(entry, tags);
 		if (WARN_ONCE(err, "mtetag: bad entry for swap slot %d:%lu (%d): zero tags\n",
 			      type, offset, err)) {
 			mtetag_count(t, MTETAG_DECODE_ERRORS, 1);
@@ -1306,6 +1334,7 @@ static void mtetag_restore_page(struct mtetag_type *t, int type,
 		/* Completes the claim, whatever the decode said. */
 		arch_mtetag_write_page(page, tags);
 	}
+out:
 	mtetag_count(t, MTETAG_RESTORES, 1);
 	trace_mtetag_restore(type, offset, codec, true);
 }

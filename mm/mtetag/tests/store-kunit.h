@@ -56,7 +56,6 @@ static int mtetag_test_load(struct mtetag_type *t, pgoff_t offset, u8 *tags,
 			    struct mtetag_cost *cost)
 {
 	XA_STATE(xas, mtetag_tree(t, offset), offset);
-	bool raw, pending;
 	void *entry;
 	int err = 0;
 
@@ -66,13 +65,11 @@ static int mtetag_test_load(struct mtetag_type *t, pgoff_t offset, u8 *tags,
 		xas_unlock(&xas);
 		return -ENOENT;
 	}
-	raw = xas_get_mark(&xas, MTETAG_MARK_RAW);
-	pending = xas_get_mark(&xas, MTETAG_MARK_PENDING);
 	if (cost)
-		mtetag_entry_cost(entry, raw, pending, cost);
+		mtetag_entry_cost(entry, mtetag_pending(&xas, entry), cost);
 	/* Under the lock: the worker may replace a pending entry. */
-	if (raw)
-		memcpy(tags, entry, MTETAG_RAW_SIZE);
+	if (mtetag_entry_raw(entry))
+		memcpy(tags, mtetag_raw_tags(entry), MTETAG_RAW_SIZE);
 	else
 		err = mtetag_decode_entry(entry, tags);
 	xas_unlock(&xas);
@@ -260,7 +257,6 @@ static void mtetag_test_reuse_marks(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, cost.is_inline);
 	KUNIT_EXPECT_FALSE(test, cost.raw);
 	KUNIT_EXPECT_FALSE(test, cost.pending);
-	KUNIT_EXPECT_FALSE(test, xa_get_mark(mtetag_tree(t, 9), 9, MTETAG_MARK_RAW));
 	KUNIT_EXPECT_FALSE(test, xa_get_mark(mtetag_tree(t, 9), 9, MTETAG_MARK_PENDING));
 	KUNIT_EXPECT_FALSE(test, xa_get_mark(mtetag_tree(t, 9), 9, MTETAG_MARK_YOUNG));
 	KUNIT_EXPECT_EQ(test, mtetag_test_stat(t, MTETAG_PENDING_PAGES), 0);
@@ -338,6 +334,42 @@ static void mtetag_test_raw_cost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.hist[MTETAG_HIST_RAW], 2);
 	KUNIT_EXPECT_EQ(test, mtetag_hist_bucket_bytes(MTETAG_HIST_RAW),
 			MTETAG_RAW_SIZE);
+}
+
+/*
+ * A raw blob's entry is its address with MTETAG_ENTRY_RAW set: the xarray
+ * must take it as a plain pointer, no value entry (of any low bits) nor a
+ * compressed blob may read as raw, and the entry must give the blob back.
+ */
+static void mtetag_test_raw_entry(struct kunit *test)
+{
+	struct mtetag_type *t = test->priv;
+	u8 in[MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
+	unsigned long v;
+	void *entry;
+
+	mtetag_test_random(in);
+	KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 3, in, MTETAG_CODEC_RAW), 0);
+	entry = xa_load(mtetag_tree(t, 3), 3);
+	KUNIT_ASSERT_NOT_NULL(test, entry);
+	KUNIT_EXPECT_FALSE(test, xa_is_value(entry));
+	KUNIT_EXPECT_FALSE(test, xa_is_internal(entry));
+	KUNIT_EXPECT_TRUE(test, mtetag_entry_raw(entry));
+	KUNIT_EXPECT_EQ(test, mtetag_entry_codec(entry), MTETAG_CODEC_RAW);
+	KUNIT_EXPECT_EQ(test, (unsigned long)mtetag_raw_tags(entry) % 8, 0);
+	KUNIT_EXPECT_MEMEQ(test, mtetag_raw_tags(entry), in, MTETAG_RAW_SIZE);
+
+	for (v = 0; v < 16; v++)
+		KUNIT_EXPECT_FALSE(test, mtetag_entry_raw(xa_mk_value(v)));
+	mtetag_test_runs(in, 40);
+	KUNIT_ASSERT_EQ(test, mtetag_test_store(test, 4, in, MTETAG_CODEC_AUTO), 0);
+	entry = xa_load(mtetag_tree(t, 4), 4);
+	KUNIT_ASSERT_NOT_NULL(test, entry);
+	KUNIT_ASSERT_FALSE(test, xa_is_value(entry));
+	KUNIT_EXPECT_FALSE(test, mtetag_entry_raw(entry));
+	KUNIT_EXPECT_NE(test, mtetag_entry_codec(entry), MTETAG_CODEC_RAW);
+	KUNIT_ASSERT_EQ(test, mtetag_test_load(t, 4, out, NULL), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, in, MTETAG_RAW_SIZE);
 }
 
 static void mtetag_test_rounding(struct kunit *test)
@@ -523,8 +555,8 @@ static void mtetag_test_skip_untagged(struct kunit *test)
 /*
  * Restore writes the stored tags into every fresh page, leaves a tagged
  * page alone and keeps the entry: for an inline entry, raw pending ones of
- * random and of compressible tags (written from the blob under the tree
- * lock) and a compressed blob (decoded after the lock is dropped).
+ * random and of compressible tags (written from the blob under RCU) and a
+ * compressed blob (decoded without the tree lock).
  */
 static void mtetag_test_restore_idempotent(struct kunit *test)
 {
@@ -879,6 +911,7 @@ static struct kunit_case mtetag_store_test_cases[] = {
 	KUNIT_CASE(mtetag_test_reuse_marks),
 	KUNIT_CASE(mtetag_test_sweep_shards),
 	KUNIT_CASE(mtetag_test_raw_cost),
+	KUNIT_CASE(mtetag_test_raw_entry),
 	KUNIT_CASE(mtetag_test_rounding),
 	KUNIT_CASE(mtetag_test_policy_switch),
 	KUNIT_CASE(mtetag_test_memcg_root),
