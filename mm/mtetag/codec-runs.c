@@ -252,6 +252,48 @@ static const u32 runs_nr_tag_codes[MTETAG_RUNS_MAX] = {
 	16 * 15 * 15 * 15 * 15 * 15,
 };
 
+/* The words of the page runs_refuse_early() looks at. */
+#define RUNS_EARLY_WORDS	2
+
+/*
+ * The tag changes between granules g - 1 and g of the 16 in @w, for g < 15,
+ * @prev the word before (its granule 15 is g - 1 of g = 0): each leaves a
+ * 1 at bit 4g of @diff, and the multiply sums those into the top nibble
+ * (at most 15 of them: no carry out).
+ */
+static unsigned int runs_word_changes(u64 w, u64 prev)
+{
+	u64 diff = (w ^ (w << 4 | prev >> 60)) & (~0ULL >> 4);
+
+	diff |= diff >> 2;
+	diff |= diff >> 1;
+	diff &= 0x0111111111111111ULL;
+	return (diff * 0x1111111111111111ULL) >> 60;
+}
+
+/*
+ * Whether the first RUNS_EARLY_WORDS words of @tags alone change tag more
+ * often than MTETAG_RUNS_MAX runs can: the pages RUNS cannot hold (heaps of
+ * small objects, random tags) are asked at every swap-out too, and a dozen
+ * instructions a word tell most of them, where finding seven runs takes a
+ * hundred. Counts some of the changes only, so it never refuses a page
+ * RUNS holds.
+ */
+static bool runs_refuse_early(const u8 *tags)
+{
+	u64 w, prev = get_unaligned_le64(tags) << 60;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RUNS_EARLY_WORDS; i++) {
+		w = get_unaligned_le64(tags + 8 * i);
+		n += runs_word_changes(w, prev);
+		if (n >= MTETAG_RUNS_MAX)
+			return true;
+		prev = w;
+	}
+	return false;
+}
+
 /**
  * mtetag_runs_encode() - encode a page of few runs as an inline value
  * @tags: MTETAG_RAW_SIZE bytes of tags in raw layout
@@ -268,10 +310,11 @@ int mtetag_runs_encode(const u8 *tags, unsigned long *value)
 	BUILD_BUG_ON(BITS_PER_LONG < 64);
 	BUILD_BUG_ON(MTETAG_NR_TAGS != 256);
 
+	if (runs_refuse_early(tags))
+		return -E2BIG;
 	/*
-	 * Find the runs before coding them: the pages RUNS cannot hold (heaps
-	 * of small objects, random tags) are asked at every swap-out too, and
-	 * a seventh run is then all it takes to refuse them.
+	 * Find the runs before coding them: a seventh run is all it takes to
+	 * refuse the others.
 	 */
 	while (pos < MTETAG_NR_TAGS) {
 		if (n == MTETAG_RUNS_MAX)
