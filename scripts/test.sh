@@ -98,6 +98,10 @@ fi
 
 has mtetag && boot mtetag-disk mtetag disk "--kunit --expect-tests" env KVM_NESTED=1
 has mtetag && boot mtetag-zram mtetag zram "--expect-tests" env
+# Without kernel memory accounting nothing is charged, and the swap
+# uncharge must take back no tags' charge either: swap_memcg_charge alone.
+has mtetag && boot mtetag-nokmem mtetag disk "--expect-tests" \
+	env APPEND="cgroup.memory=nokmem guest_tests=swap_memcg_charge"
 has baseline && boot baseline-disk baseline disk "--expect-tests" env
 # The debug kernel runs mtetag's own suite. Upstream's MTE selftests and the
 # real programs run on the mtetag kernel above: under lockdep and KASAN in

@@ -22,6 +22,11 @@
  * No save may be refused for its cgroup. The first three run with
  * compress_delay_ms 0, so that the store does not change under the checks.
  *
+ * Booted with cgroup.memory=nokmem, no memcg charges kernel memory, tags
+ * included: then a child's tags must survive, its "mtetag" stay zero, and
+ * freeing its slots, whose swap uncharge also takes back the tags' charge,
+ * must uncharge nothing (the test boots of scripts/test.sh run this too).
+ *
  * P is made under our own cgroup when that can take children with the
  * memory controller, else beside it (the harness's cgroup holds processes).
  * Needs /sys/kernel/mm/mtetag: skipped elsewhere.
@@ -276,6 +281,60 @@ static void rm_cgroup(const char *child)
 		ksft_print_msg("rmdir %s: %s\n", path, strerror(errno));
 }
 
+/* Whether the kernel was booted with cgroup.memory=nokmem. */
+static bool kmem_accounting_off(void)
+{
+	char buf[1024] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	return strstr(buf, "cgroup.memory=nokmem");
+}
+
+/*
+ * cgroup.memory=nokmem: a memcg then has no obj_cgroup, so mtetag charges
+ * nothing, and the swap uncharge of the slots (which takes back the tags'
+ * charge from the memcg it looks up) must skip it as the charge did. The
+ * pages' tags must survive, "mtetag" stay zero, and every stored byte be
+ * freed with the slots, with no kernel warning (the host checks the log).
+ */
+static void test_nokmem(unsigned long n, uint64_t seed)
+{
+	struct worker w = { .name = "k", .npages = n, .pat = PAT_RANDOM,
+			    .seed = seed };
+	long sb0, sb, charge, bad, left = -1;
+	bool ok;
+	int i;
+
+	mte_flush_swap_slot_caches();
+	sb0 = types_stat("stored_bytes");
+	ok = worker_start(&w);
+	sb = types_stat("stored_bytes") - sb0;
+	settle();
+	charge = cg_mtetag("k");
+	ksft_print_msg("k: stored_bytes +%ld, memory.stat mtetag %ld\n", sb,
+		       charge);
+	ok &= sb > 0 && !charge;
+	bad = worker_finish(&w);
+	for (i = 0; i < 8; i++) {
+		mte_flush_swap_slot_caches();
+		settle();
+		left = types_stat("stored_bytes") - sb0;
+		if (left <= 0)
+			break;
+	}
+	charge = cg_mtetag("k");
+	ksft_print_msg("k: %ld bad pages; stored_bytes %+ld, mtetag %ld after exit\n",
+		       bad, left, charge);
+	ok &= !bad && left <= 0 && !charge;
+	rm_cgroup("k");
+	ksft_test_result(ok, "cgroup.memory=nokmem: tags kept, nothing charged or uncharged\n");
+}
+
 /* Two cgroups, two patterns: each sees its own charge, then none. */
 static void test_two_cgroups(unsigned long n, uint64_t seed)
 {
@@ -485,6 +544,12 @@ int main(int argc, char **argv)
 		ksft_exit_skip("%s/memory.stat has no mtetag line\n", parent);
 	}
 	ksft_print_msg("parent cgroup %s\n", parent);
+	if (kmem_accounting_off()) {
+		ksft_set_plan(1);
+		test_nokmem(o.npages, o.seed + 5);
+		rm_cgroup(NULL);
+		ksft_finished();
+	}
 	ksft_set_plan(5);
 	fail0 = mtetag_stat("save_failures_cgroup");
 	delay = mtetag_set_compress_delay(0);
