@@ -9,10 +9,11 @@
  *   bits  3..26  tags: t0 + 16 * (d1 + 15 * (d2 + 15 * (... + 15 * dn)))
  *                where di = (ti - t(i-1) - 1) mod 16, in 0..14: a run never
  *                has the tag of the run before it, so 15 choices suffice
- *   bits 27..60  run boundaries in the combinatorial number system: with
- *                s1 < s2 < ... < sn the first granules of runs 2..n+1
- *                (1..255), the rank sum(i = 1..n) C(si - 1, i), which is
- *                below C(255, n)
+ *   bits 27..60  run boundaries, s1 < s2 < ... < sn the first granules of
+ *                runs 2..n+1 (1..255): for n <= 4, si in bits
+ *                27 + 8(i-1) .. 34 + 8(i-1), the bits above sn zero; for
+ *                n = 5, the rank sum(i = 1..5) C(si - 1, i) in the
+ *                combinatorial number system, which is below C(255, 5)
  *   bits 61..62  MTETAG_INLINE_FMT_RUNS (00), tells RUNS from other inline
  *                formats
  *   bit  63      0, as xa_mk_value() needs
@@ -20,8 +21,12 @@
  * Six runs take 3 + 24 + 34 = 61 bits (the 2023 MTE_COMP series needed
  * 62); the exact count of pages with up to six runs would need 56.7 bits,
  * the rest is the price of fixed field positions. Seven arbitrary runs
- * would need 65.8 bits, more than a value holds. The all-zero page is n = 0,
- * tag 0, rank 0: the value 0, MTETAG_INLINE_ZERO, as it must be.
+ * would need 65.8 bits, more than a value holds. Only six runs need the
+ * rank: four boundaries fit the field a byte each, and reading them costs
+ * a shift, where unranking costs a binary search over a table of binomials
+ * for each (most of a swap-in's decode of a page of few runs). The
+ * all-zero page is n = 0, tag 0, boundaries 0: the value 0,
+ * MTETAG_INLINE_ZERO, as it must be.
  */
 #include <linux/bitmap.h>
 #include <linux/bits.h>
@@ -40,6 +45,8 @@
 #define RUNS_RANK_SHIFT		27
 #define RUNS_RANK_BITS		34
 #define RUNS_USED_BITS		(RUNS_RANK_SHIFT + RUNS_RANK_BITS)
+/* Boundaries held a byte each in the rank field; more are ranked. */
+#define RUNS_PLAIN_MAX		4
 
 /*
  * C(x, k) for 2 <= k <= 5 and x < MTETAG_NR_TAGS, each in the narrowest
@@ -329,7 +336,10 @@ int mtetag_runs_encode(const u8 *tags, unsigned long *value)
 		tag = mtetag_get_tag(tags, start[i]);
 		code += ((tag - prev - 1) & 0xf) * mult;
 		mult *= 15;
-		rank += runs_binom(start[i] - 1, i);
+		if (n - 1 <= RUNS_PLAIN_MAX)
+			rank |= (unsigned long)start[i] << (8 * (i - 1));
+		else
+			rank += runs_binom(start[i] - 1, i);
 		prev = tag;
 	}
 	bitmap_write(map, n - 1, RUNS_N_SHIFT, RUNS_N_BITS);
@@ -443,27 +453,40 @@ int mtetag_runs_decode(unsigned long value, u8 *tags)
 	unsigned int n, i, tag;
 	unsigned long map[1] = { value };
 	unsigned long code, rank;
+	u64 acc = 0;
 
 	if (value >> RUNS_USED_BITS)
 		return -EINVAL;
 	n = bitmap_read(map, RUNS_N_SHIFT, RUNS_N_BITS);
 	code = bitmap_read(map, RUNS_TAGS_SHIFT, RUNS_TAGS_BITS);
 	rank = bitmap_read(map, RUNS_RANK_SHIFT, RUNS_RANK_BITS);
-	if (n >= MTETAG_RUNS_MAX || code >= runs_nr_tag_codes[n] ||
-	    rank >= runs_binom(MTETAG_NR_TAGS - 1, n))
+	if (n >= MTETAG_RUNS_MAX || code >= runs_nr_tag_codes[n])
 		return -EINVAL;
 
-	/*
-	 * Greedy unranking yields si - 1 from the last boundary down: with
-	 * rank < C(255, n) checked above, each is below the one before.
-	 */
 	start[0] = 0;
 	start[n + 1] = MTETAG_NR_TAGS;
-	for (i = n; i >= 1; i--) {
-		unsigned int c = runs_unrank(rank, i);
+	if (n <= RUNS_PLAIN_MAX) {
+		/* A byte each, rising, nothing above the last. */
+		if (rank >> (8 * n))
+			return -EINVAL;
+		for (i = 1; i <= n; i++) {
+			start[i] = (rank >> (8 * (i - 1))) & 0xff;
+			if (start[i] <= start[i - 1])
+				return -EINVAL;
+		}
+	} else {
+		/*
+		 * Greedy unranking yields si - 1 from the last boundary
+		 * down: with rank < C(255, n), each is below the one before.
+		 */
+		if (rank >= runs_binom(MTETAG_NR_TAGS - 1, n))
+			return -EINVAL;
+		for (i = n; i >= 1; i--) {
+			unsigned int c = runs_unrank(rank, i);
 
-		rank -= runs_binom(c, i);
-		start[i] = c + 1;
+			rank -= runs_binom(c, i);
+			start[i] = c + 1;
+		}
 	}
 
 	tag = code & 0xf;
@@ -473,7 +496,8 @@ int mtetag_runs_decode(unsigned long value, u8 *tags)
 			tag = (tag + code % 15 + 1) & 0xf;
 			code /= 15;
 		}
-		mtetag_fill_run(tags, start[i], start[i + 1] - start[i], tag);
+		acc = mtetag_put_run(tags, start[i], start[i + 1] - start[i],
+				     tag, acc);
 	}
 	return 0;
 }

@@ -283,6 +283,70 @@ out:
 	report("inline shape classes: 1..6 runs inline, 7 refused");
 }
 
+/*
+ * RUNS's value layout, pinned by values worked out by hand from the format
+ * comment in codec-runs.c, not taken from the encoder: up to five runs
+ * with their boundaries a byte each, six with the combinatorial rank; and
+ * values that break a rule of the plain boundaries are refused.
+ */
+static void test_runs_format(void)
+{
+	static const struct {
+		const char *name;
+		unsigned int k, start[MTETAG_RUNS_MAX];
+		u8 tag[MTETAG_RUNS_MAX];
+		unsigned long value;
+	} want[] = {
+		/* n 2; code 3 + 16 * (12 + 15 * 4); 40 | 140 << 8 */
+		{ "three runs", 3, { 0, 40, 140 }, { 3, 0, 5 }, 0x4614000241aUL },
+		/* n 4; code 15 + 16 * (0 + 15 * (14 + 15 * (0 + 15 * 14))) */
+		{ "five runs at the edges", 5, { 0, 1, 2, 254, 255 },
+		  { 15, 0, 15, 0, 15 }, 0x7fff010085cb27cUL },
+		/* n 5; code 1; rank 0: C(i - 1, i) = 0 */
+		{ "six runs, rank 0", 6, { 0, 1, 2, 3, 4, 5 },
+		  { 1, 2, 3, 4, 5, 6 }, 0xdUL },
+		/* n 5; code 1; C(9, 1) + C(19, 2) + ... + C(49, 5) = 1992969 */
+		{ "six runs, ranked", 6, { 0, 10, 20, 30, 40, 50 },
+		  { 1, 2, 3, 4, 5, 6 }, 0xf3484800000dUL },
+	};
+	static const struct {
+		const char *name;
+		unsigned long value;
+	} bad[] = {
+		/* n 2, boundaries 140 then 40 */
+		{ "falling boundaries", 2 | 1UL << 3 | (140UL | 40UL << 8) << 27 },
+		/* n 2, boundaries 40 and 40 */
+		{ "equal boundaries", 2 | 1UL << 3 | (40UL | 40UL << 8) << 27 },
+		/* n 1, boundary 0: a run of no granules */
+		{ "boundary 0", 1 | 1UL << 3 },
+		/* n 1, boundary 40 and a stray bit above it */
+		{ "bits above the last", 1 | 1UL << 3 | (40UL | 1UL << 20) << 27 },
+		/* n 5, rank C(255, 5) */
+		{ "rank too large", 5 | 1UL << 3 | 8637487551UL << 27 },
+	};
+	u8 page[MTETAG_RAW_SIZE], out[MTETAG_RAW_SIZE];
+	unsigned long v;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		memset(page, 0, sizeof(page));
+		set_runs(page, want[i].start, want[i].tag, want[i].k);
+		if (!CHECK(!mtetag_runs_encode(page, &v) && v == want[i].value,
+			   "%s: encoded %#lx, want %#lx", want[i].name, v,
+			   want[i].value) ||
+		    !CHECK(!mtetag_runs_decode(want[i].value, out) &&
+			   !memcmp(out, page, sizeof(page)),
+			   "%s: decode", want[i].name))
+			goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (!CHECK(mtetag_runs_decode(bad[i].value, out) == -EINVAL,
+			   "%s (%#lx) accepted", bad[i].name, bad[i].value))
+			goto out;
+out:
+	report("RUNS format: known values, and invalid ones refused");
+}
+
 /* Random inline values: decode fails, or RUNS re-encodes to the value. */
 /*
  * RUNS's binomial tables against Pascal's triangle: the value layout is
@@ -1069,6 +1133,7 @@ int main(int argc, char **argv)
 	test_three_runs();
 	test_run_shapes();
 	test_runs_binomials();
+	test_runs_format();
 	test_inline_garbage();
 	test_incompressible();
 	test_compact_format();
