@@ -498,12 +498,13 @@ unsigned int mtetag_hist_bucket_bytes(unsigned int bucket)
  *
  * Saves run in reclaim (PF_MEMALLOC), where refusing one would keep the
  * folio in memory, the opposite of what reclaim wants. So, as zswap's, the
- * charge never fails: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM forces it
- * past the limit at once (no memcg reclaim or OOM kill from writeback),
- * and the memcg's next ordinary charge reclaims the excess. No save is
- * refused for its cgroup, so MTETAG_FAIL_CGROUP stays zero.
+ * charge never fails: obj_cgroup_charge_mtetag() forces it past the limit
+ * at once (no memcg reclaim or OOM kill from writeback), and the memcg's
+ * next ordinary charge reclaims the excess. No save is refused for its
+ * cgroup, so MTETAG_FAIL_CGROUP stays zero. The memcg side, which also
+ * takes the bytes of freed slots back with their swap charge, keeps the
+ * charge and MEMCG_MTETAG_B together.
  */
-#define MTETAG_CHARGE_GFP	(GFP_NOWAIT | __GFP_NOWARN | __GFP_NOFAIL)
 
 #ifdef CONFIG_MEMCG
 /* Whether the entries of @t are charged at all (see above). */
@@ -564,14 +565,10 @@ static void mtetag_charge_objcg(struct obj_cgroup *objcg, long bytes)
 {
 	if (!objcg || !bytes)
 		return;
-	/* Cannot fail with __GFP_NOFAIL. */
 	if (bytes > 0)
-		obj_cgroup_charge(objcg, MTETAG_CHARGE_GFP, bytes);
+		obj_cgroup_charge_mtetag(objcg, bytes);
 	else
-		obj_cgroup_uncharge(objcg, -bytes);
-	rcu_read_lock();
-	mod_memcg_state(obj_cgroup_memcg(objcg), MEMCG_MTETAG_B, bytes);
-	rcu_read_unlock();
+		obj_cgroup_uncharge_mtetag(objcg, -bytes);
 }
 
 /*
