@@ -281,19 +281,17 @@ static void mtetag_entry_cost(void *entry, bool pending,
 	unsigned int class;
 
 	memset(c, 0, sizeof(*c));
+	c->codec = mtetag_entry_codec(entry);
 	c->pending = raw && pending;
 	if (xa_is_value(entry)) {
-		c->codec = mtetag_inline_codec(xa_to_value(entry));
 		c->is_inline = true;
 		c->bucket = MTETAG_HIST_INLINE;
 	} else if (raw) {
-		c->codec = MTETAG_CODEC_RAW;
 		c->raw = true;
 		c->stored = MTETAG_RAW_SIZE;
 		c->alloc = MTETAG_RAW_SIZE;
 		c->bucket = MTETAG_HIST_RAW;
 	} else {
-		c->codec = blob->codec;
 		c->stored = MTETAG_BLOB_HDR + blob->len;
 		class = mtetag_size_class(c->stored);
 		c->alloc = (class + 1) * MTETAG_SIZE_STEP;
